@@ -1,0 +1,56 @@
+// ESLint flat config. The layering rules are the point: core/ is plain TypeScript that the CLI,
+// the Electron main process and the tests all share, so it must never reach for Electron, React or
+// the DOM; the renderer must never reach for Node or Electron.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const UI_PACKAGES = [
+  'electron',
+  'react',
+  'react-dom',
+  'react-dom/*',
+  'zustand',
+  'zustand/*',
+  'recharts',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'out/', 'node_modules/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: UI_PACKAGES.filter((name) => !name.endsWith('/*')).map((name) => ({
+            name,
+            message: 'core/ runs in the CLI and the main process: no Electron, React or UI code.',
+          })),
+          patterns: [
+            {
+              group: ['react-dom/*', 'zustand/*', '**/electron/**', '**/renderer/**'],
+              message: 'core/ must not depend on the Electron or renderer layers.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement'].map(
+          (name) => ({ name, message: 'core/ has no DOM: it runs in Node.' }),
+        ),
+      ],
+    },
+  },
+);
