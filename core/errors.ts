@@ -55,6 +55,21 @@ export class LocalIoError extends AstaireError {
   readonly stage = 'io' as const;
 }
 
+/** A node could not be reached, or the connection to it was lost. */
+export class ConnectError extends AstaireError {
+  readonly stage = 'connect' as const;
+}
+
+/** A node sent bytes that are not the reply the protocol calls for, or refused a command. */
+export class ProtocolError extends AstaireError {
+  readonly stage = 'protocol' as const;
+}
+
+/** A node did not answer within its deadline. */
+export class TimeoutError extends AstaireError {
+  readonly stage = 'timeout' as const;
+}
+
 /** Turns anything thrown into the cross-boundary shape, keeping unknown errors' messages. */
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof AstaireError) return error.toPayload();

@@ -39,3 +39,21 @@ export function integerOption(
   }
   return Number(text);
 }
+
+/** A byte rate such as 500000, 64K, 50M or 1G (powers of 1024), or undefined when not given. */
+export function byteRateOption(
+  command: string,
+  name: string,
+  text: string | undefined,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^([0-9]+)([KMG]?)$/i.exec(text);
+  if (match === null) {
+    throw new UsageError(
+      'BAD_ARGUMENTS',
+      `${command}: --${name} must be bytes per second such as 500000, 64K or 50M, not "${text}"`,
+    );
+  }
+  const scale = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(match[2] ?? '').toUpperCase()] ?? 1;
+  return Number(match[1]) * scale;
+}

@@ -10,6 +10,8 @@ export interface CliIo {
   readonly stdin: Readable;
   /** The directory relative paths are resolved against. */
   readonly cwd: string;
+  /** Aborted when the operator interrupts (Ctrl-C): long commands stop cleanly and report. */
+  readonly signal?: AbortSignal;
 }
 
 /** Exit statuses, stable for scripts: 2 always means "the input was refused, nothing was done". */

@@ -9,6 +9,10 @@ import { LINT_HELP, runLintCommand } from './commands/lint-command.js';
 import { PLAN_HELP, runPlanCommand } from './commands/plan-command.js';
 import { VBUCKET_HELP, runVbucketCommand } from './commands/vbucket-command.js';
 import { WORKLIST_HELP, runWorklistCommand } from './commands/worklist-command.js';
+import { RESYNC_HELP, runResyncCommand } from './commands/resync-command.js';
+import { RESIZE_HELP, runResizeCommand } from './commands/resize-command.js';
+import { STATUS_HELP, runStatusCommand } from './commands/status-command.js';
+import { VERIFY_HELP, runVerifyCommand } from './commands/verify-command.js';
 
 interface Command {
   readonly summary: string;
@@ -17,6 +21,22 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  resync: {
+    summary: 'stream its vbuckets into one node',
+    help: RESYNC_HELP,
+    run: runResyncCommand,
+  },
+  resize: { summary: 'resync every node of new_servers', help: RESIZE_HELP, run: runResizeCommand },
+  verify: {
+    summary: 'check every key is on its new replicas',
+    help: VERIFY_HELP,
+    run: runVerifyCommand,
+  },
+  status: {
+    summary: 'show every node: up, items, dumps allowed, tag record',
+    help: STATUS_HELP,
+    run: runStatusCommand,
+  },
   plan: {
     summary: 'show what a cluster_settings file moves, per vbucket and node',
     help: PLAN_HELP,
@@ -64,6 +84,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (name === '--version' || name === '-V') {
       io.stdout.write(`astaire ${packageVersion()}\n`);
       return EXIT_OK;
+    }
+    // The original Astaire usage, `astaire <target> <cluster_settings>`, still works.
+    if (
+      COMMANDS[name] === undefined &&
+      !name.startsWith('-') &&
+      args[0] !== undefined &&
+      !args[0].startsWith('-')
+    ) {
+      const [settingsFile, ...rest] = args;
+      return await runResyncCommand(['--target', name, '--settings', settingsFile, ...rest], io);
     }
     const command = COMMANDS[name];
     if (command === undefined) {

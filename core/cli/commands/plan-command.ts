@@ -2,7 +2,8 @@
 import { UsageError } from '../../errors.js';
 import { formatSettingsWarning } from '../../cluster/settings-lint.js';
 import { buildPlan, planToJson } from '../../cluster/plan.js';
-import { integerOption, parseCommandArgs } from '../cli-args.js';
+import { parseCommandArgs } from '../cli-args.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
 import { EXIT_OK, type CliIo } from '../cli-io.js';
 import { renderPlan } from '../render-plan.js';
 import { loadSettings } from '../settings-file.js';
@@ -17,8 +18,7 @@ file; nothing is contacted or changed.
   --settings FILE  the cluster_settings file (servers= and, during a resize, new_servers=)
   --demo           plan the built-in demo cluster (three loopback nodes growing to four)
   --json           print the plan as JSON: servers, newServers, vbuckets, worklists
-  --vbuckets N     number of vbuckets, a power of two (default 128)
-  --replicas N     replicas per vbucket (default 2)
+${MODEL_OPTIONS_HELP}
 
 Warnings about suspicious but accepted content go to standard error (see "astaire lint").
 `;
@@ -31,8 +31,7 @@ export async function runPlanCommand(args: readonly string[], io: CliIo): Promis
       settings: { type: 'string' },
       demo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      vbuckets: { type: 'string' },
-      replicas: { type: 'string' },
+      ...MODEL_OPTIONS,
     },
     false,
   );
@@ -42,13 +41,8 @@ export async function runPlanCommand(args: readonly string[], io: CliIo): Promis
       'plan: give either --settings FILE or --demo (see "astaire plan --help")',
     );
   }
-  const vbuckets = integerOption('plan', 'vbuckets', values.vbuckets);
-  const replicas = integerOption('plan', 'replicas', values.replicas);
   const loaded = await loadSettings(values.settings, io.cwd);
-  const plan = buildPlan(loaded.settings, {
-    ...(vbuckets === undefined ? {} : { vbuckets }),
-    ...(replicas === undefined ? {} : { replicas }),
-  });
+  const plan = buildPlan(loaded.settings, modelOptions('plan', values));
 
   for (const warning of loaded.warnings) io.stderr.write(formatSettingsWarning(warning) + '\n');
   io.stdout.write(

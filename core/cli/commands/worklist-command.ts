@@ -4,7 +4,8 @@ import { computeStoreView } from '../../cluster/store-view.js';
 import { computeWorklist, nodeRole, clusterNodes } from '../../cluster/worklist.js';
 import { worklistToJson } from '../../cluster/plan.js';
 import { formatSettingsWarning } from '../../cluster/settings-lint.js';
-import { integerOption, parseCommandArgs } from '../cli-args.js';
+import { parseCommandArgs } from '../cli-args.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
 import { EXIT_OK, type CliIo } from '../cli-io.js';
 import { loadSettings } from '../settings-file.js';
 import { formatTable } from '../text-table.js';
@@ -17,6 +18,7 @@ the replicas to stream it from, in the order they are tried.
 
   --full      as if NODE had lost its data (after a restart): every vbucket it will hold
   --json      print {"node", "role", "full", "worklist": {"<vbucket>": [sources...]}}
+${MODEL_OPTIONS_HELP}
 `;
 
 export async function runWorklistCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -28,16 +30,13 @@ export async function runWorklistCommand(args: readonly string[], io: CliIo): Pr
       node: { type: 'string' },
       full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      vbuckets: { type: 'string' },
-      replicas: { type: 'string' },
+      ...MODEL_OPTIONS,
     },
     false,
   );
   if (values.settings === undefined || values.node === undefined) {
     throw new UsageError('BAD_ARGUMENTS', 'worklist: --settings FILE and --node NODE are required');
   }
-  const vbuckets = integerOption('worklist', 'vbuckets', values.vbuckets);
-  const replicas = integerOption('worklist', 'replicas', values.replicas);
   const { file, settings, warnings } = await loadSettings(values.settings, io.cwd);
   const node = values.node;
   const role = nodeRole(settings, node);
@@ -47,10 +46,7 @@ export async function runWorklistCommand(args: readonly string[], io: CliIo): Pr
       `worklist: ${node} is not named in ${file}; its servers are: ${clusterNodes(settings).join(', ') || 'none'}`,
     );
   }
-  const view = computeStoreView(settings, {
-    ...(vbuckets === undefined ? {} : { vbuckets }),
-    ...(replicas === undefined ? {} : { replicas }),
-  });
+  const view = computeStoreView(settings, modelOptions('worklist', values));
   const worklist = computeWorklist(view, node, { full: values.full });
 
   for (const warning of warnings) io.stderr.write(formatSettingsWarning(warning) + '\n');

@@ -1,0 +1,116 @@
+/** `astaire resize`: resync every node of new_servers, several at a time. */
+import { UsageError } from '../../errors.js';
+import { formatSettingsWarning } from '../../cluster/settings-lint.js';
+import { ResyncJob, type ResyncOptions, type ResyncSummary } from '../../resync/resync-engine.js';
+import { directConnector } from '../../transport/node-connector.js';
+import { byteRateOption, integerOption, parseCommandArgs } from '../cli-args.js';
+import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
+import {
+  HumanResyncProgress,
+  jsonResyncObserver,
+  renderResyncSummary,
+  summaryToJson,
+} from '../resync-report.js';
+import { loadSettings } from '../settings-file.js';
+
+export const RESIZE_HELP = `Usage: astaire resize --settings FILE [--parallel N] [--full] [--json] [--rate BYTES_PER_S]
+
+Step 3 of a resize: resyncs every node listed in new_servers (see "astaire resync"), at most N at
+a time. Run it after cluster_settings with servers and new_servers is on every node and every
+node has reloaded it; when it succeeds, verify ("astaire verify"), then write only the new
+servers list and reload again.
+
+  --settings FILE  the cluster_settings file, with servers= and new_servers=
+  --parallel N     nodes resynced at once (default 2)
+  --full           full resyncs (every vbucket each node will hold)
+  --json           one JSON event per line (each with its "target"), then one summary per node
+  --rate N         bytes per second into each node; K, M and G multiply by 1024 (default: none)
+${MODEL_OPTIONS_HELP}
+
+Exit status 0 only when every node's resync streamed every vbucket; 1 otherwise.
+`;
+
+export async function runResizeCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(
+    'resize',
+    args,
+    {
+      settings: { type: 'string' },
+      parallel: { type: 'string' },
+      full: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      rate: { type: 'string' },
+      ...MODEL_OPTIONS,
+    },
+    false,
+  );
+  if (values.settings === undefined)
+    throw new UsageError('BAD_ARGUMENTS', 'resize: --settings FILE is required');
+  const parallel = integerOption('resize', 'parallel', values.parallel) ?? 2;
+  if (parallel < 1) throw new UsageError('BAD_ARGUMENTS', 'resize: --parallel must be at least 1');
+  const { file, settings, warnings } = await loadSettings(values.settings, io.cwd);
+  if (settings.newServers.length === 0) {
+    throw new UsageError(
+      'NO_RESIZE',
+      `resize: ${file} has no new_servers line, so no resize is in progress; to refill one node ` +
+        'after a restart, use "astaire resync --full"',
+    );
+  }
+  const targets = [...new Set(settings.newServers)];
+  const base = (target: string): ResyncOptions => ({
+    target,
+    settings,
+    full: values.full,
+    connect: directConnector(),
+    rateLimit: byteRateOption('resize', 'rate', values.rate) ?? 0,
+    ...modelOptions('resize', values),
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+  });
+  const worklists = new Map(
+    targets.map((target) => [target, new ResyncJob(base(target)).worklist()]),
+  );
+  for (const warning of warnings) io.stderr.write(formatSettingsWarning(warning) + '\n');
+
+  const progress = values.json ? undefined : new HumanResyncProgress(io.stderr);
+  if (progress !== undefined) {
+    const total = [...worklists.values()].reduce((sum, w) => sum + w.size, 0);
+    io.stderr.write(
+      `Resize: ${settings.servers.length} -> ${settings.newServers.length} servers; resyncing ` +
+        `${targets.length} nodes (${total} vbuckets in all), ${parallel} at a time\n`,
+    );
+  }
+  const summaries: ResyncSummary[] = [];
+  const queue = [...targets];
+  const runNext = async (): Promise<void> => {
+    for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
+      if (io.signal?.aborted === true) return;
+      const observer =
+        progress === undefined
+          ? jsonResyncObserver(io, target)
+          : progress.observerFor(target, worklists.get(target)?.size ?? 0);
+      const summary = await new ResyncJob({ ...base(target), observer }).run();
+      summaries.push(summary);
+      if (progress === undefined) {
+        io.stdout.write(JSON.stringify({ event: 'summary', ...summaryToJson(summary) }) + '\n');
+      } else {
+        progress.log(renderResyncSummary(summary).trimEnd());
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, runNext));
+  progress?.clear();
+
+  const complete = summaries.filter((s) => s.isComplete).length;
+  const allComplete = complete === targets.length;
+  if (progress !== undefined) {
+    io.stdout.write(
+      allComplete
+        ? `Resize resync complete: all ${targets.length} nodes streamed every vbucket. Next: ` +
+            '"astaire verify", then write only the new servers list and reload.\n'
+        : `Resize resync NOT complete: ${complete} of ${targets.length} nodes finished. Fix the ` +
+            'failures above and run it again (it is safe to repeat).\n',
+    );
+  }
+  return allComplete ? EXIT_OK : EXIT_FAILURE;
+}

@@ -1,0 +1,279 @@
+/**
+ * A pure, incremental decoder of memcached replies: feed it bytes as they arrive, in chunks of
+ * any size, and it emits typed replies, keeping partial lines and values for the next chunk. It
+ * does no I/O and knows nothing of requests; the connection matches replies to requests.
+ *
+ * Wire facts (memcached protocol.txt): replies are lines ending "\r\n", except metadump's item
+ * lines, which end with a bare "\n"; a meta `VA <size> <flags>` line is followed by exactly <size>
+ * bytes of data and "\r\n".
+ */
+import { decodeUriKey } from './key-encoding.js';
+
+export type MetaCode = 'HD' | 'VA' | 'EN' | 'NS' | 'EX' | 'NF' | 'MN';
+
+/** A meta command's reply. Return flags that were not requested or not sent are undefined. */
+export interface MetaReply {
+  readonly kind: 'meta';
+  readonly code: MetaCode;
+  /** The data block of a VA reply. */
+  readonly value: Buffer | undefined;
+  readonly clientFlags: number | undefined;
+  /** Remaining TTL in seconds; -1 when the item never expires. */
+  readonly ttl: number | undefined;
+  /** CAS unique, kept as text: it is 64-bit and only ever echoed back. */
+  readonly cas: string | undefined;
+  readonly key: string | undefined;
+  readonly isBase64Key: boolean;
+  readonly opaque: string | undefined;
+}
+
+/** One item from `lru_crawler metadump`. */
+export interface DumpEntry {
+  readonly key: Buffer;
+  /** Absolute expiry as a Unix time on the server's clock, or -1 for never. */
+  readonly exptime: number;
+  readonly cas: string;
+  /** Bytes the item takes in its slab (key, value and header). */
+  readonly size: number;
+}
+
+export type ServerErrorType = 'ERROR' | 'CLIENT_ERROR' | 'SERVER_ERROR' | 'BADCLASS';
+
+export type Reply =
+  | MetaReply
+  | { readonly kind: 'dump'; readonly entry: DumpEntry }
+  | { readonly kind: 'stat'; readonly name: string; readonly value: string }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'version'; readonly version: string }
+  | { readonly kind: 'busy'; readonly message: string }
+  | { readonly kind: 'error'; readonly type: ServerErrorType; readonly message: string };
+
+/** Bytes that cannot be a reply. The connection adds the node's name and fails its requests. */
+export class ReplyDecodeError extends Error {}
+
+export interface DecoderLimits {
+  /** Longest reply line accepted; a longer one means the peer is not a memcached. */
+  readonly maxLineBytes: number;
+  /** Largest value accepted (memcached's item size limit is at most 1 GB; the default 1 MB). */
+  readonly maxValueBytes: number;
+}
+
+export const DEFAULT_DECODER_LIMITS: DecoderLimits = {
+  maxLineBytes: 8192,
+  maxValueBytes: 128 * 1024 * 1024,
+};
+
+const EMPTY = Buffer.alloc(0);
+const LF = 0x0a;
+const CR = 0x0d;
+// A value still missing more than this many bytes is gathered chunk by chunk and joined once,
+// instead of re-joining the growing remainder with every chunk.
+const GATHER_THRESHOLD = 64 * 1024;
+
+export class ReplyDecoder {
+  private buffer: Buffer = EMPTY;
+  private offset = 0;
+  private valueHeader: MetaReply | undefined;
+  private valueSize = 0;
+  private gathered: Buffer[] = [];
+  private gatheredBytes = 0;
+
+  constructor(private readonly limits: DecoderLimits = DEFAULT_DECODER_LIMITS) {}
+
+  /** True when no partial reply is held: the stream may end here cleanly. */
+  get isIdle(): boolean {
+    return (
+      this.valueHeader === undefined &&
+      this.offset >= this.buffer.length &&
+      this.gathered.length === 0
+    );
+  }
+
+  /**
+   * Decodes as many replies as `chunk` completes, calling `emit` for each in order.
+   * @throws ReplyDecodeError on bytes that are not a memcached reply; the decoder is then unusable.
+   */
+  feed(chunk: Buffer, emit: (reply: Reply) => void): void {
+    if (this.gathered.length > 0) {
+      this.gathered.push(chunk);
+      this.gatheredBytes += chunk.length;
+      if (this.gatheredBytes < this.valueSize + 2) return;
+      this.buffer = Buffer.concat(this.gathered, this.gatheredBytes);
+      this.offset = 0;
+      this.gathered = [];
+      this.gatheredBytes = 0;
+    } else if (this.offset < this.buffer.length) {
+      this.buffer = Buffer.concat([this.buffer.subarray(this.offset), chunk]);
+      this.offset = 0;
+    } else {
+      this.buffer = chunk;
+      this.offset = 0;
+    }
+
+    const buffer = this.buffer;
+    while (this.offset < buffer.length) {
+      const header = this.valueHeader;
+      if (header !== undefined) {
+        const end = this.offset + this.valueSize;
+        if (end + 2 > buffer.length) {
+          const missing = end + 2 - buffer.length;
+          if (missing > GATHER_THRESHOLD) {
+            this.gathered = [buffer.subarray(this.offset)];
+            this.gatheredBytes = buffer.length - this.offset;
+            this.buffer = EMPTY;
+            this.offset = 0;
+          }
+          return;
+        }
+        if (buffer[end] !== CR || buffer[end + 1] !== LF) {
+          throw new ReplyDecodeError(`a ${this.valueSize}-byte value is not followed by "\\r\\n"`);
+        }
+        this.valueHeader = undefined;
+        emit({ ...header, value: buffer.subarray(this.offset, end) });
+        this.offset = end + 2;
+        continue;
+      }
+
+      const newline = buffer.indexOf(LF, this.offset);
+      if (newline < 0) {
+        if (buffer.length - this.offset > this.limits.maxLineBytes) {
+          throw new ReplyDecodeError(
+            `a reply line longer than ${this.limits.maxLineBytes} bytes: ${excerpt(buffer, this.offset)}`,
+          );
+        }
+        return;
+      }
+      const lineEnd = newline > this.offset && buffer[newline - 1] === CR ? newline - 1 : newline;
+      const line = buffer.toString('latin1', this.offset, lineEnd);
+      this.offset = newline + 1;
+      const reply = this.parseLine(line);
+      if (reply !== undefined) emit(reply);
+    }
+  }
+
+  // Returns undefined for a VA header, whose reply is emitted once its data has arrived.
+  private parseLine(line: string): Reply | undefined {
+    if (line.startsWith('key=')) return { kind: 'dump', entry: parseDumpLine(line) };
+    const code = line.length === 2 || line.charCodeAt(2) === 0x20 ? line.slice(0, 2) : '';
+    switch (code) {
+      case 'VA': {
+        const reply = parseMeta('VA', line);
+        const sizeText = line.slice(3).split(' ', 1)[0] ?? '';
+        const size = /^[0-9]{1,10}$/.test(sizeText) ? Number(sizeText) : NaN;
+        if (!(size <= this.limits.maxValueBytes)) {
+          throw new ReplyDecodeError(`a VA reply with an impossible size: "${clip(line)}"`);
+        }
+        this.valueHeader = reply;
+        this.valueSize = size;
+        return undefined;
+      }
+      case 'HD':
+      case 'EN':
+      case 'NS':
+      case 'EX':
+      case 'NF':
+      case 'MN':
+        return parseMeta(code, line);
+    }
+    if (line.startsWith('STAT ')) {
+      const space = line.indexOf(' ', 5);
+      return space < 0
+        ? { kind: 'stat', name: line.slice(5), value: '' }
+        : { kind: 'stat', name: line.slice(5, space), value: line.slice(space + 1) };
+    }
+    if (line === 'END') return { kind: 'end' };
+    if (line === 'OK') return { kind: 'ok' };
+    if (line.startsWith('VERSION ')) return { kind: 'version', version: line.slice(8) };
+    if (line === 'BUSY' || line.startsWith('BUSY '))
+      return { kind: 'busy', message: line.slice(5) };
+    for (const type of ['ERROR', 'CLIENT_ERROR', 'SERVER_ERROR', 'BADCLASS'] as const) {
+      if (line === type || line.startsWith(type + ' ')) {
+        return { kind: 'error', type, message: line.slice(type.length + 1) };
+      }
+    }
+    throw new ReplyDecodeError(`an unexpected reply line: "${clip(line)}"`);
+  }
+}
+
+function parseMeta(code: MetaCode, line: string): MetaReply {
+  let clientFlags: number | undefined;
+  let ttl: number | undefined;
+  let cas: string | undefined;
+  let key: string | undefined;
+  let opaque: string | undefined;
+  let isBase64Key = false;
+  const tokens = line.split(' ');
+  // VA's first token after the code is the size, not a flag.
+  for (let i = code === 'VA' ? 2 : 1; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    if (token === '') continue;
+    const rest = token.slice(1);
+    switch (token.charCodeAt(0)) {
+      case 0x66: // f
+        clientFlags = parseInteger(rest, line, 0, 0xffffffff);
+        break;
+      case 0x74: // t
+        ttl = parseInteger(rest, line, -1, Number.MAX_SAFE_INTEGER);
+        break;
+      case 0x63: // c
+        if (!/^[0-9]{1,20}$/.test(rest)) throw new ReplyDecodeError(`a bad CAS in "${clip(line)}"`);
+        cas = rest;
+        break;
+      case 0x6b: // k
+        key = rest;
+        break;
+      case 0x62: // b
+        isBase64Key = true;
+        break;
+      case 0x4f: // O
+        opaque = rest;
+        break;
+      // Other return flags (s, h, l, W, X, Z...) are not used by Astaire and are ignored.
+    }
+  }
+  return { kind: 'meta', code, value: undefined, clientFlags, ttl, cas, key, isBase64Key, opaque };
+}
+
+function parseDumpLine(line: string): DumpEntry {
+  let key: Buffer | undefined;
+  let exptime = NaN;
+  let cas = '';
+  let size = NaN;
+  for (const field of line.split(' ')) {
+    const equals = field.indexOf('=');
+    const name = field.slice(0, equals);
+    const value = field.slice(equals + 1);
+    if (name === 'key') key = decodeUriKey(value);
+    else if (name === 'exp') exptime = Number(value);
+    else if (name === 'cas') cas = value;
+    else if (name === 'size') size = Number(value);
+  }
+  if (
+    key === undefined ||
+    !Number.isInteger(exptime) ||
+    !/^[0-9]{1,20}$/.test(cas) ||
+    !Number.isInteger(size)
+  ) {
+    throw new ReplyDecodeError(`a malformed metadump line: "${clip(line)}"`);
+  }
+  return { key, exptime, cas, size };
+}
+
+function parseInteger(text: string, line: string, min: number, max: number): number {
+  const value = /^-?[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) {
+    throw new ReplyDecodeError(`a bad number "${text}" in "${clip(line)}"`);
+  }
+  return value;
+}
+
+// Error messages show what arrived, but only printable ASCII and only a little of it.
+function clip(text: string): string {
+  const printable = text.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 80 ? printable.slice(0, 80) + '...' : printable;
+}
+
+function excerpt(buffer: Buffer, offset: number): string {
+  return `"${clip(buffer.toString('latin1', offset, offset + 80))}"`;
+}

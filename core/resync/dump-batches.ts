@@ -1,0 +1,132 @@
+/**
+ * The pipeline every whole-node pass shares (resync, verify): dump a node's keys with the LRU
+ * crawler, keep those of the wanted vbuckets, and hand them on in batches, with at most
+ * `batchesInFlight` batches under way. Beyond that the dump connection is not read, so memory is
+ * bounded by the window, not by the number of keys. Astaire's own records are never handed on.
+ */
+import { CrawlerBusyError, DumpRefusedError, type MemcachedClient } from '../memcached/client.js';
+import type { DumpEntry } from '../memcached/decode.js';
+import { vbucketOfKey } from '../cluster/vbucket-hash.js';
+import { sleep } from '../util/sleep.js';
+import { isAstaireRecord } from './tag-record.js';
+
+export interface DumpedKey {
+  readonly key: Buffer;
+  readonly vbucket: number;
+}
+
+export interface DumpBatchOptions {
+  /** A client used for nothing else while the dump runs. */
+  readonly dump: MemcachedClient;
+  readonly vbucketCount: number;
+  readonly isWanted: (vbucket: number) => boolean;
+  readonly batchSize: number;
+  readonly batchesInFlight: number;
+  /** How long to keep retrying while another crawler request runs on the node. */
+  readonly crawlerBusyTimeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly onNotice?: (message: string) => void;
+  /** Does the work for one batch; a rejection stops the dump and fails the pass with its error. */
+  readonly processBatch: (keys: readonly DumpedKey[]) => Promise<void>;
+}
+
+// memcached runs one crawler request at a time, and while a dump waits on a connection that we
+// stopped reading (backpressure), it keeps the crawler: a second dump of that node gets no reply at
+// all, not BUSY, until the first moves on. So within this process dumps of one node take turns.
+const dumpTurns = new Map<string, Promise<void>>();
+
+async function takeDumpTurn(node: string): Promise<() => void> {
+  const previous = dumpTurns.get(node) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const turn = previous.then(() => mine);
+  dumpTurns.set(node, turn);
+  await previous;
+  return () => {
+    release();
+    if (dumpTurns.get(node) === turn) dumpTurns.delete(node);
+  };
+}
+
+/** Runs one dump through `processBatch`; resolves with the number of wanted keys listed. */
+export async function forEachDumpBatch(options: DumpBatchOptions): Promise<number> {
+  const release = await takeDumpTurn(options.dump.node);
+  try {
+    return await dumpInBatches(options);
+  } finally {
+    release();
+  }
+}
+
+async function dumpInBatches(options: DumpBatchOptions): Promise<number> {
+  const { dump } = options;
+  let listed = 0;
+  let batch: DumpedKey[] = [];
+  let inFlight = 0;
+  let failure: unknown;
+  let drained: (() => void) | undefined;
+
+  const dispatch = () => {
+    const keys = batch;
+    batch = [];
+    inFlight++;
+    if (inFlight >= options.batchesInFlight) dump.connection.pause();
+    options
+      .processBatch(keys)
+      .catch((error: unknown) => {
+        failure ??= error;
+        // Stop the dump at once: the pass has failed, and the reason is `failure`.
+        dump.close();
+      })
+      .finally(() => {
+        inFlight--;
+        if (inFlight < options.batchesInFlight && failure === undefined) dump.connection.resume();
+        if (inFlight === 0) drained?.();
+      });
+  };
+
+  const onEntry = (entry: DumpEntry) => {
+    if (failure !== undefined || isAstaireRecord(entry.key)) return;
+    const vbucket = vbucketOfKey(entry.key, options.vbucketCount);
+    if (!options.isWanted(vbucket)) return;
+    listed++;
+    batch.push({ key: entry.key, vbucket });
+    if (batch.length >= options.batchSize) dispatch();
+  };
+
+  try {
+    await dumpWithRetry(options, onEntry);
+  } catch (error) {
+    if (failure === undefined) throw error;
+  }
+  if (failure === undefined && batch.length > 0) dispatch();
+  if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+  if (failure !== undefined) throw failure;
+  return listed;
+}
+
+// Only one crawler request runs on a node at a time, and several targets of a resize may dump the
+// same source: wait for our turn, with backoff, rather than fail.
+async function dumpWithRetry(
+  options: DumpBatchOptions,
+  onEntry: (entry: DumpEntry) => void,
+): Promise<void> {
+  const { dump } = options;
+  const giveUpAt = Date.now() + options.crawlerBusyTimeoutMs;
+  let walk: 'hash' | 'all' = 'hash';
+  for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      await dump.metadump(walk, onEntry);
+      return;
+    } catch (error) {
+      if (error instanceof DumpRefusedError && error.code === 'DUMP_HASH_UNSUPPORTED') {
+        options.onNotice?.(`${dump.node} cannot walk its hash table; dumping its LRUs instead`);
+        walk = 'all';
+        continue;
+      }
+      if (!(error instanceof CrawlerBusyError) || Date.now() + delay > giveUpAt) throw error;
+      if (delay === 50) options.onNotice?.(`${dump.node}: its LRU crawler is busy; waiting for it`);
+      await sleep(delay, options.signal);
+    }
+  }
+}

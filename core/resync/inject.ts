@@ -1,0 +1,125 @@
+/**
+ * Astaire's rule for writing a source's items into the target without ever replacing newer data:
+ * add when the target lacks the key; when it has it, replace (with the CAS just read) only if the
+ * target's timestamp is older; if the CAS no longer matches, someone wrote meanwhile, so read again
+ * and decide again. Clients keep writing during a resync, and this rule is what makes that safe.
+ *
+ * Work is done a batch at a time: one quiet batch of adds (only refusals come back), then one read
+ * and one quiet batch of CAS replaces for the few keys the target already had.
+ */
+import { ProtocolError } from '../errors.js';
+import type { MemcachedClient, SetRequest } from '../memcached/client.js';
+import { exptimeForRemainingTtl } from './expiry.js';
+import type { ResyncCounts } from './resync-counts.js';
+import { isNewerStamp } from './timestamp.js';
+
+/** An item as fetched from a source. */
+export interface SourceItem {
+  readonly key: Buffer;
+  readonly vbucket: number;
+  readonly value: Buffer;
+  readonly clientFlags: number;
+  /** Remaining TTL in seconds, -1 for never. */
+  readonly ttl: number;
+}
+
+/** Rounds of read-and-decide for a key whose CAS keeps changing under us, before giving up. */
+export const MAX_DECISION_ROUNDS = 16;
+
+interface Attempt {
+  readonly item: SourceItem;
+  readonly exptime: number;
+  /** Set when the target holds an older copy that this attempt replaces. */
+  cas?: string;
+}
+
+/**
+ * Writes `items` into `target` by the rule, adding each outcome to `countsFor(item.vbucket)`.
+ * @throws ProtocolError (naming the target) when the target refuses a write or keeps racing.
+ */
+export async function injectItems(
+  target: MemcachedClient,
+  items: readonly SourceItem[],
+  countsFor: (vbucket: number) => ResyncCounts,
+  nowUnix: () => number = () => Math.floor(Date.now() / 1000),
+): Promise<void> {
+  let toAdd: Attempt[] = [];
+  for (const item of items) {
+    const exptime = exptimeForRemainingTtl(item.ttl, nowUnix());
+    if (exptime === undefined) countsFor(item.vbucket).vanished++;
+    else toAdd.push({ item, exptime });
+  }
+
+  for (let round = 0; toAdd.length > 0; round++) {
+    if (round === MAX_DECISION_ROUNDS) {
+      throw new ProtocolError(
+        'RESYNC_RACE_LIMIT',
+        `${toAdd.length} keys changed under every one of ${MAX_DECISION_ROUNDS} attempts to copy them`,
+        { node: target.node, command: 'ms' },
+      );
+    }
+    // Adds: the target keeps anything it already has.
+    const refusedAdds = await target.setManyQuiet(toAdd.map((a) => setRequest(a, 'add')));
+    const present: Attempt[] = [];
+    toAdd.forEach((attempt, index) => {
+      const outcome = refusedAdds.get(index);
+      if (outcome === undefined) countsFor(attempt.item.vbucket).added++;
+      else if (outcome === 'not-stored') present.push(attempt);
+      else throw unexpectedOutcome(target, 'add', outcome);
+    });
+    toAdd = [];
+    if (present.length === 0) break;
+
+    // The target had these: compare timestamps, and replace the older ones by CAS.
+    const stored = await target.getMany(
+      present.map((a) => a.item.key),
+      { clientFlags: true, cas: true },
+    );
+    const toReplace: Attempt[] = [];
+    present.forEach((attempt, index) => {
+      const current = stored[index];
+      if (current === undefined) {
+        toAdd.push(attempt); // deleted or expired since the add: try the add again
+      } else if (current.cas === undefined || current.clientFlags === undefined) {
+        // Without the CAS a replace would be blind: refuse rather than risk newer data.
+        throw unexpectedOutcome(target, 'mg f c', 'no flags or CAS');
+      } else if (isNewerStamp(attempt.item.clientFlags, current.clientFlags)) {
+        toReplace.push({ ...attempt, cas: current.cas });
+      } else {
+        countsFor(attempt.item.vbucket).skippedNewer++;
+      }
+    });
+    if (toReplace.length === 0) continue;
+
+    const refusedReplaces = await target.setManyQuiet(toReplace.map((a) => setRequest(a, 'set')));
+    toReplace.forEach((attempt, index) => {
+      const outcome = refusedReplaces.get(index);
+      const counts = countsFor(attempt.item.vbucket);
+      if (outcome === undefined) {
+        counts.replaced++;
+      } else if (outcome === 'exists') {
+        counts.raced++; // written meanwhile: read again and decide again
+        toAdd.push(attempt);
+      } else if (outcome === 'not-found') {
+        toAdd.push(attempt);
+      } else {
+        throw unexpectedOutcome(target, 'replace', outcome);
+      }
+    });
+  }
+}
+
+function setRequest(attempt: Attempt, mode: 'add' | 'set'): SetRequest {
+  const { item, exptime, cas } = attempt;
+  const options = { clientFlags: item.clientFlags, exptime, mode };
+  if (mode === 'add') return { key: item.key, value: item.value, options };
+  if (cas === undefined) throw new Error('a replace without a CAS would overwrite blindly');
+  return { key: item.key, value: item.value, options: { ...options, cas } };
+}
+
+function unexpectedOutcome(target: MemcachedClient, what: string, outcome: string): ProtocolError {
+  return new ProtocolError('UNEXPECTED_STORE_OUTCOME', `"${what}" was answered "${outcome}"`, {
+    node: target.node,
+    command: 'ms',
+  });
+}

@@ -1,0 +1,436 @@
+/**
+ * The resync of one target node: take its worklist and stream every listed vbucket from its first
+ * replica that can serve it, sources in parallel; when a source fails, its unfinished vbuckets are
+ * retried from their next replica; a vbucket no replica could serve is failed, with the reasons.
+ * A vbucket is done only when a source streamed it to the end. When every vbucket is done, the tag
+ * record is written on the target.
+ */
+import { ConfigError, toErrorPayload, type ErrorPayload } from '../errors.js';
+import type { ClusterSettings } from '../cluster/cluster-settings.js';
+import { computeStoreView, type StoreView } from '../cluster/store-view.js';
+import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
+import { computeWorklist, nodeRole } from '../cluster/worklist.js';
+import type { NodeConnector } from '../transport/node-connector.js';
+import { RateLimiter } from './rate-limiter.js';
+import { addCounts, emptyCounts, type ResyncCounts } from './resync-counts.js';
+import {
+  SourceFailure,
+  streamFromSource,
+  type PassReport,
+  type StreamTuning,
+} from './source-stream.js';
+import { writeTagRecord } from './tag-record.js';
+
+export type VbucketState =
+  | { readonly state: 'pending' }
+  | { readonly state: 'streaming'; readonly source: string }
+  | { readonly state: 'done'; readonly source: string }
+  | { readonly state: 'failed'; readonly reason: string };
+
+/** A node's running totals. For the target, keys and bytes came in; for a source, went out. */
+export interface NodeCounters {
+  readonly node: string;
+  readonly role: 'target' | 'source';
+  readonly keys: number;
+  readonly bytes: number;
+}
+
+/** Rates over the last second for one node. */
+export interface ThroughputSample {
+  readonly at: number;
+  readonly node: string;
+  readonly role: 'target' | 'source';
+  readonly keysPerSecond: number;
+  readonly bytesPerSecond: number;
+}
+
+/** What a resync tells whoever watches it (the CLI's progress bar, the console). */
+export interface ResyncObserver {
+  onVbucketState?(vbucket: number, state: VbucketState): void;
+  onThroughput?(samples: readonly ThroughputSample[], totals: readonly NodeCounters[]): void;
+  onPass?(report: PassReport): void;
+  onNotice?(message: string): void;
+  /**
+   * A new estimate of the keys this resync will move, from each source's item count and the share
+   * of its vbuckets being streamed; it grows as sources start.
+   */
+  onEstimate?(estimatedKeys: number): void;
+}
+
+export interface ResyncOptions {
+  /** The node to fill, as named in cluster_settings. */
+  readonly target: string;
+  readonly settings: ClusterSettings;
+  /** Stream every vbucket the target will hold, not only those it lacks (after a restart). */
+  readonly full: boolean;
+  readonly connect: NodeConnector;
+  readonly vbuckets?: number;
+  readonly replicas?: number;
+  readonly signal?: AbortSignal;
+  /** Bytes per second into the target; 0 for no limit. Change it with `setRateLimit`. */
+  readonly rateLimit?: number;
+  readonly observer?: ResyncObserver;
+  readonly tuning?: Partial<StreamTuning>;
+}
+
+export interface VbucketFailure {
+  readonly vbucket: number;
+  readonly reason: string;
+}
+
+export interface ResyncSummary {
+  readonly target: string;
+  readonly full: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** The worklist's vbuckets, and those streamed to the end. */
+  readonly vbuckets: number;
+  readonly done: number;
+  readonly failed: readonly VbucketFailure[];
+  readonly cancelled: boolean;
+  readonly counts: ResyncCounts;
+  readonly perVbucket: ReadonlyMap<number, ResyncCounts>;
+  readonly sources: readonly {
+    readonly node: string;
+    readonly keys: number;
+    readonly bytes: number;
+    readonly failure?: string;
+  }[];
+  readonly passes: readonly PassReport[];
+  /** Keys the last pass of some source still found missing (0 when every source confirmed). */
+  readonly unconfirmedKeys: number;
+  readonly tagWritten: boolean;
+  /** True when every vbucket of the worklist was streamed to the end. */
+  readonly isComplete: boolean;
+  /** Why the whole resync stopped (the target failed), when it did. */
+  readonly error: ErrorPayload | undefined;
+}
+
+export class ResyncJob {
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly options: ResyncOptions) {
+    this.limiter = new RateLimiter(options.rateLimit ?? 0);
+  }
+
+  /** Changes the target's rate limit at once (bytes per second; 0 for none). */
+  setRateLimit(bytesPerSecond: number): void {
+    this.limiter.setLimit(bytesPerSecond);
+  }
+
+  /** The vbuckets this job will stream, and from which replicas, in order. */
+  worklist(): ReadonlyMap<number, readonly string[]> {
+    return computeWorklist(this.view(), this.options.target, { full: this.options.full });
+  }
+
+  private view(): StoreView {
+    const { settings, target } = this.options;
+    if (nodeRole(settings, target) === 'not-a-member') {
+      throw new ConfigError(
+        'TARGET_NOT_IN_SETTINGS',
+        `${target} is not named in cluster_settings (servers: ${settings.servers.join(', ') || 'none'}; ` +
+          `new_servers: ${settings.newServers.join(', ') || 'none'})`,
+      );
+    }
+    return computeStoreView(settings, {
+      ...(this.options.vbuckets === undefined ? {} : { vbuckets: this.options.vbuckets }),
+      ...(this.options.replicas === undefined ? {} : { replicas: this.options.replicas }),
+    });
+  }
+
+  async run(): Promise<ResyncSummary> {
+    const view = this.view();
+    const worklist = computeWorklist(view, this.options.target, { full: this.options.full });
+    const heldBy = new Map<string, number>();
+    for (const vbucket of view.vbuckets) {
+      for (const node of new Set(vbucket.currentReplicas))
+        heldBy.set(node, (heldBy.get(node) ?? 0) + 1);
+    }
+    return new ResyncRun(this.options, this.limiter, worklist, heldBy).execute();
+  }
+}
+
+/** One execution's mutable state, kept out of the job so a job is reusable. */
+class ResyncRun {
+  private readonly startedAt = new Date();
+  private readonly controller = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly vbucketCount: number;
+  private readonly state = new Map<number, VbucketState>();
+  private readonly candidates = new Map<number, string[]>();
+  private readonly failedSources = new Map<string, string>();
+  private readonly queued = new Map<string, Set<number>>();
+  private readonly workers = new Map<string, Promise<void>>();
+  private readonly perVbucket = new Map<number, ResyncCounts>();
+  private readonly moved = new Map<string, { keys: number; bytes: number }>();
+  private readonly passes: PassReport[] = [];
+  private unconfirmedKeys = 0;
+  private estimatedKeys = 0;
+  private fatal: unknown;
+
+  constructor(
+    private readonly options: ResyncOptions,
+    private readonly limiter: RateLimiter,
+    worklist: ReadonlyMap<number, readonly string[]>,
+    private readonly heldBy: ReadonlyMap<string, number>,
+  ) {
+    this.vbucketCount = options.vbuckets ?? DEFAULT_VBUCKETS;
+    const external = options.signal;
+    this.signal =
+      external === undefined
+        ? this.controller.signal
+        : AbortSignal.any([external, this.controller.signal]);
+    for (const [vbucket, sources] of worklist) {
+      this.candidates.set(vbucket, [...new Set(sources)]);
+      this.setState(vbucket, { state: 'pending' });
+    }
+  }
+
+  async execute(): Promise<ResyncSummary> {
+    const ticker = this.startThroughputTicker();
+    try {
+      for (const vbucket of this.candidates.keys()) this.assign(vbucket);
+      // Failover queues vbuckets on other sources as workers end; go on until nothing is queued
+      // and no worker runs.
+      for (;;) {
+        this.startWorkers();
+        if (this.workers.size === 0) break;
+        await Promise.race(this.workers.values());
+      }
+    } finally {
+      clearInterval(ticker);
+      this.emitThroughput();
+    }
+    if (this.fatal !== undefined) {
+      // Whatever was still queued or pending can no longer be streamed.
+      const reason = `not streamed: ${(this.fatal as Error).message}`;
+      for (const [vbucket, state] of this.state) {
+        if (state.state === 'pending' || state.state === 'streaming')
+          this.setState(vbucket, { state: 'failed', reason });
+      }
+    }
+
+    const cancelled = this.fatal === undefined && this.options.signal?.aborted === true;
+    const failed: VbucketFailure[] = [];
+    let done = 0;
+    for (const [vbucket, state] of this.state) {
+      if (state.state === 'done') done++;
+      else if (state.state === 'failed') failed.push({ vbucket, reason: state.reason });
+    }
+    const isComplete = !cancelled && done === this.state.size;
+    let tagWritten = false;
+    if (isComplete) {
+      const client = await this.options.connect(this.options.target, 'tag');
+      try {
+        await writeTagRecord(client, {
+          resyncedAt: new Date().toISOString(),
+          full: this.options.full,
+          tool: 'astaire-console',
+        });
+        tagWritten = true;
+      } finally {
+        client.close();
+      }
+    }
+    const error = this.fatal === undefined ? undefined : toErrorPayload(this.fatal);
+    return this.summary({ done, failed, cancelled, isComplete, tagWritten, error });
+  }
+
+  private summary(
+    outcome: Pick<ResyncSummary, 'done' | 'failed' | 'cancelled' | 'isComplete' | 'tagWritten'> & {
+      readonly error: ErrorPayload | undefined;
+    },
+  ): ResyncSummary {
+    const counts = emptyCounts();
+    for (const vbucketCounts of this.perVbucket.values()) addCounts(counts, vbucketCounts);
+    const sourceNames = new Set([...this.moved.keys(), ...this.failedSources.keys()]);
+    return {
+      target: this.options.target,
+      full: this.options.full,
+      startedAt: this.startedAt.toISOString(),
+      durationMs: Date.now() - this.startedAt.getTime(),
+      vbuckets: this.state.size,
+      ...outcome,
+      counts,
+      perVbucket: this.perVbucket,
+      sources: [...sourceNames].map((node) => {
+        const moved = this.moved.get(node) ?? { keys: 0, bytes: 0 };
+        const failure = this.failedSources.get(node);
+        return failure === undefined ? { node, ...moved } : { node, ...moved, failure };
+      }),
+      passes: this.passes,
+      unconfirmedKeys: this.unconfirmedKeys,
+    };
+  }
+
+  /** Queues a vbucket on its first replica that has not failed, or fails it. */
+  private assign(vbucket: number): void {
+    const source = (this.candidates.get(vbucket) ?? []).find(
+      (node) => !this.failedSources.has(node),
+    );
+    if (source === undefined) {
+      const reasons = (this.candidates.get(vbucket) ?? []).map(
+        (node) => `${node}: ${this.failedSources.get(node) ?? 'not tried'}`,
+      );
+      this.setState(vbucket, {
+        state: 'failed',
+        reason:
+          reasons.length === 0
+            ? 'no replica holds it'
+            : `no replica could serve it (${reasons.join('; ')})`,
+      });
+      return;
+    }
+    let queue = this.queued.get(source);
+    if (queue === undefined) {
+      queue = new Set();
+      this.queued.set(source, queue);
+    }
+    queue.add(vbucket);
+  }
+
+  /** Starts a worker for every source with queued vbuckets and none running. */
+  private startWorkers(): void {
+    for (const [source, queue] of this.queued) {
+      if (this.workers.has(source) || queue.size === 0) continue;
+      const worker = this.work(source).finally(() => this.workers.delete(source));
+      this.workers.set(source, worker);
+    }
+  }
+
+  // One worker per source streams whatever is queued for it, one dump at a time (a node runs one
+  // crawler request at a time), until its queue is empty or it fails.
+  private async work(source: string): Promise<void> {
+    for (;;) {
+      const vbuckets = this.queued.get(source);
+      this.queued.delete(source);
+      if (vbuckets === undefined || vbuckets.size === 0) return;
+      if (this.signal.aborted || this.fatal !== undefined) {
+        for (const vbucket of vbuckets) this.setState(vbucket, { state: 'pending' });
+        return;
+      }
+      for (const vbucket of vbuckets) this.setState(vbucket, { state: 'streaming', source });
+      try {
+        const result = await streamFromSource({
+          source,
+          target: this.options.target,
+          vbuckets,
+          vbucketCount: this.vbucketCount,
+          connect: this.options.connect,
+          signal: this.signal,
+          rateLimiter: this.limiter,
+          countsFor: (vbucket) => this.countsFor(vbucket),
+          onMoved: (keys, bytes) => {
+            const moved = this.moved.get(source) ?? { keys: 0, bytes: 0 };
+            moved.keys += keys;
+            moved.bytes += bytes;
+            this.moved.set(source, moved);
+          },
+          onPass: (report) => {
+            this.passes.push(report);
+            this.options.observer?.onPass?.(report);
+          },
+          onNotice: (message) => this.options.observer?.onNotice?.(message),
+          onSourceItems: (items) => {
+            this.estimatedKeys +=
+              (items * vbuckets.size) / Math.max(1, this.heldBy.get(source) ?? 1);
+            this.options.observer?.onEstimate?.(Math.round(this.estimatedKeys));
+          },
+          ...(this.options.tuning === undefined ? {} : { tuning: this.options.tuning }),
+        });
+        if (!result.isConfirmed) {
+          const last = result.passes[result.passes.length - 1];
+          this.unconfirmedKeys += last?.missing ?? 0;
+          this.options.observer?.onNotice?.(
+            `${source}: ${last?.missing ?? 0} keys were still missing from ${this.options.target} in pass ` +
+              `${last?.pass ?? 0}; they were streamed, but no pass confirmed them (is the target evicting?)`,
+          );
+        }
+        for (const vbucket of vbuckets) this.setState(vbucket, { state: 'done', source });
+      } catch (error) {
+        if (this.signal.aborted) {
+          for (const vbucket of vbuckets) this.setState(vbucket, { state: 'pending' });
+          return;
+        }
+        if (!(error instanceof SourceFailure)) {
+          // The target failed (or a bug): no other replica can help. Stop everything.
+          this.fatal ??= error;
+          for (const vbucket of vbuckets) {
+            this.setState(vbucket, { state: 'failed', reason: (error as Error).message });
+          }
+          this.controller.abort(error);
+          return;
+        }
+        this.failedSources.set(source, error.reason.message);
+        this.options.observer?.onNotice?.(
+          `${source} failed (${error.reason.message}); its ${vbuckets.size} vbuckets go to their next replica`,
+        );
+        // This source's vbuckets, and any queued on it meanwhile, move on to their next replica.
+        const late = this.queued.get(source) ?? [];
+        this.queued.delete(source);
+        for (const vbucket of [...vbuckets, ...late]) {
+          this.setState(vbucket, { state: 'pending' });
+          this.assign(vbucket);
+        }
+        this.startWorkers();
+        return;
+      }
+    }
+  }
+
+  private countsFor(vbucket: number): ResyncCounts {
+    let counts = this.perVbucket.get(vbucket);
+    if (counts === undefined) {
+      counts = emptyCounts();
+      this.perVbucket.set(vbucket, counts);
+    }
+    return counts;
+  }
+
+  private setState(vbucket: number, state: VbucketState): void {
+    this.state.set(vbucket, state);
+    this.options.observer?.onVbucketState?.(vbucket, state);
+  }
+
+  private lastTotals = new Map<string, { keys: number; bytes: number; at: number }>();
+
+  private startThroughputTicker(): NodeJS.Timeout {
+    const ticker = setInterval(() => this.emitThroughput(), 1000);
+    ticker.unref();
+    return ticker;
+  }
+
+  private emitThroughput(): void {
+    const observer = this.options.observer;
+    if (observer?.onThroughput === undefined) return;
+    const now = Date.now();
+    let targetKeys = 0;
+    let targetBytes = 0;
+    const totals: NodeCounters[] = [];
+    for (const [node, moved] of this.moved) {
+      targetKeys += moved.keys;
+      targetBytes += moved.bytes;
+      totals.push({ node, role: 'source', keys: moved.keys, bytes: moved.bytes });
+    }
+    totals.unshift({
+      node: this.options.target,
+      role: 'target',
+      keys: targetKeys,
+      bytes: targetBytes,
+    });
+    const samples = totals.map((total): ThroughputSample => {
+      const key = `${total.role}:${total.node}`;
+      const last = this.lastTotals.get(key) ?? { keys: 0, bytes: 0, at: this.startedAt.getTime() };
+      const seconds = Math.max(0.001, (now - last.at) / 1000);
+      this.lastTotals.set(key, { keys: total.keys, bytes: total.bytes, at: now });
+      return {
+        at: now,
+        node: total.node,
+        role: total.role,
+        keysPerSecond: (total.keys - last.keys) / seconds,
+        bytesPerSecond: (total.bytes - last.bytes) / seconds,
+      };
+    });
+    observer.onThroughput(samples, totals);
+  }
+}

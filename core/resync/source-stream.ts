@@ -1,0 +1,211 @@
+/**
+ * Streams the keys of some vbuckets from one source replica into the target.
+ *
+ * The source's key list comes from `lru_crawler metadump hash` on a connection of its own; keys of
+ * the wanted vbuckets are gathered into batches, each fetched from the source with pipelined meta
+ * gets and written to the target by the inject rule. At most `batchesInFlight` batches are under
+ * way; beyond that the dump connection stops being read, so memory is bounded by the window, not
+ * by the number of keys.
+ *
+ * The crawler skips items that are locked or referenced as it passes, so a dump of a live node is
+ * not complete. After the first pass the source is dumped again and only keys the target lacks are
+ * streamed; passes repeat until one finds nothing missing, or `maxPasses` is reached (reported).
+ */
+import type { AstaireError } from '../errors.js';
+import type { MemcachedClient } from '../memcached/client.js';
+import type { NodeConnector } from '../transport/node-connector.js';
+import { forEachDumpBatch, type DumpedKey } from './dump-batches.js';
+import { injectItems, type SourceItem } from './inject.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { ResyncCounts } from './resync-counts.js';
+
+export interface SourceStreamOptions {
+  readonly source: string;
+  readonly target: string;
+  readonly vbuckets: ReadonlySet<number>;
+  readonly vbucketCount: number;
+  readonly connect: NodeConnector;
+  readonly signal: AbortSignal;
+  readonly rateLimiter: RateLimiter;
+  /** The counters of a vbucket, which the stream adds its outcomes to. */
+  readonly countsFor: (vbucket: number) => ResyncCounts;
+  /** Called after each batch with the keys and value bytes it moved from the source. */
+  readonly onMoved?: (keys: number, bytes: number) => void;
+  readonly onPass?: (report: PassReport) => void;
+  /** Called once connected, with the number of items the source holds (for estimates). */
+  readonly onSourceItems?: (items: number) => void;
+  readonly onNotice?: (message: string) => void;
+  readonly tuning?: Partial<StreamTuning>;
+}
+
+export interface StreamTuning {
+  /** Keys per fetch-and-inject batch. */
+  readonly batchSize: number;
+  /** Batches under way at once. */
+  readonly batchesInFlight: number;
+  /** Dump passes at most, the first included. */
+  readonly maxPasses: number;
+  /** How long to keep retrying while another crawler request runs on the source. */
+  readonly crawlerBusyTimeoutMs: number;
+}
+
+export const DEFAULT_TUNING: StreamTuning = {
+  batchSize: 256,
+  batchesInFlight: 8,
+  maxPasses: 4,
+  crawlerBusyTimeoutMs: 10 * 60 * 1000,
+};
+
+export interface PassReport {
+  readonly source: string;
+  readonly pass: number;
+  /** Keys of the wanted vbuckets the dump listed. */
+  readonly listed: number;
+  /** Keys found missing from the target (passes after the first; in the first, every key). */
+  readonly missing: number;
+  /** Keys fetched from the source and written by the inject rule. */
+  readonly streamed: number;
+  readonly durationMs: number;
+}
+
+export interface SourceStreamResult {
+  readonly passes: readonly PassReport[];
+  /** True when the last pass found nothing missing. */
+  readonly isConfirmed: boolean;
+}
+
+/** The source failed (as opposed to the target): its vbuckets can be tried on another replica. */
+export class SourceFailure extends Error {
+  constructor(
+    readonly source: string,
+    readonly reason: Error,
+  ) {
+    super(reason.message);
+  }
+}
+
+export async function streamFromSource(options: SourceStreamOptions): Promise<SourceStreamResult> {
+  const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const clients: MemcachedClient[] = [];
+  const closeAll = () => clients.forEach((client) => client.close());
+  options.signal.addEventListener('abort', closeAll, { once: true });
+  try {
+    const open = async (node: string, purpose: string) => {
+      const client = await options.connect(node, purpose);
+      clients.push(client);
+      return client;
+    };
+    const dump = await asSourceFailure(options, open(options.source, 'dump'));
+    const fetch = await asSourceFailure(options, open(options.source, 'fetch'));
+    const target = await open(options.target, 'inject');
+    if (options.onSourceItems !== undefined) {
+      const stats = await asSourceFailure(options, fetch.stats());
+      options.onSourceItems(Number(stats.get('curr_items') ?? 0) || 0);
+    }
+
+    const passes: PassReport[] = [];
+    for (let pass = 1; pass <= tuning.maxPasses; pass++) {
+      const report = await runPass(pass, { dump, fetch, target }, options, tuning);
+      passes.push(report);
+      options.onPass?.(report);
+      if (pass > 1 && report.missing === 0) return { passes, isConfirmed: true };
+    }
+    return { passes, isConfirmed: false };
+  } catch (error) {
+    options.signal.throwIfAborted();
+    throw attribute(options, error);
+  } finally {
+    options.signal.removeEventListener('abort', closeAll);
+    closeAll();
+  }
+}
+
+interface PassClients {
+  readonly dump: MemcachedClient;
+  readonly fetch: MemcachedClient;
+  readonly target: MemcachedClient;
+}
+
+async function runPass(
+  pass: number,
+  clients: PassClients,
+  options: SourceStreamOptions,
+  tuning: StreamTuning,
+): Promise<PassReport> {
+  const started = Date.now();
+  let missing = 0;
+  let streamed = 0;
+
+  const processBatch = async (keys: readonly DumpedKey[]) => {
+    let wanted = keys;
+    if (pass > 1) {
+      const present = await clients.target.getMany(
+        keys.map((k) => k.key),
+        {},
+      );
+      wanted = keys.filter((_, index) => present[index] === undefined);
+    }
+    missing += wanted.length;
+    if (wanted.length === 0) return;
+    const fetched = await clients.fetch.getMany(
+      wanted.map((k) => k.key),
+      { value: true, clientFlags: true, ttl: true },
+    );
+    const items: SourceItem[] = [];
+    let bytes = 0;
+    wanted.forEach(({ key, vbucket }, index) => {
+      const item = fetched[index];
+      if (item?.value === undefined || item.clientFlags === undefined || item.ttl === undefined) {
+        options.countsFor(vbucket).vanished++; // deleted or expired since the dump listed it
+        return;
+      }
+      items.push({ key, vbucket, value: item.value, clientFlags: item.clientFlags, ttl: item.ttl });
+      bytes += item.value.length;
+    });
+    await options.rateLimiter.take(bytes, options.signal);
+    await injectItems(clients.target, items, options.countsFor);
+    for (const item of items) {
+      const counts = options.countsFor(item.vbucket);
+      counts.keys++;
+      counts.bytes += item.value.length;
+    }
+    streamed += items.length;
+    options.onMoved?.(items.length, bytes);
+  };
+
+  const listed = await forEachDumpBatch({
+    dump: clients.dump,
+    vbucketCount: options.vbucketCount,
+    isWanted: (vbucket) => options.vbuckets.has(vbucket),
+    batchSize: tuning.batchSize,
+    batchesInFlight: tuning.batchesInFlight,
+    crawlerBusyTimeoutMs: tuning.crawlerBusyTimeoutMs,
+    signal: options.signal,
+    ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
+    processBatch,
+  });
+  return {
+    source: options.source,
+    pass,
+    listed,
+    missing,
+    streamed,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function asSourceFailure<T>(options: SourceStreamOptions, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw new SourceFailure(options.source, error as Error);
+  }
+}
+
+// An error that names the source is the source's failure; anything else (the target, a bug) is not
+// something another replica could fix, so it propagates as it is.
+function attribute(options: SourceStreamOptions, error: unknown): unknown {
+  if (error instanceof SourceFailure) return error;
+  const node = (error as Partial<AstaireError>).place?.node;
+  return node === options.source ? new SourceFailure(options.source, error as Error) : error;
+}

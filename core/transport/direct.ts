@@ -1,0 +1,65 @@
+/** Direct TCP to a node's memcached port. */
+import { connect, type Socket } from 'node:net';
+import { ConnectError, TimeoutError } from '../errors.js';
+import { parseServerAddress } from '../cluster/server-address.js';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens a TCP connection to `address` (a cluster_settings entry, host:port).
+ * @throws ConnectError when the address does not parse or the node refuses;
+ * TimeoutError when it does not answer in time.
+ */
+export function connectDirect(
+  address: string,
+  timeoutMs: number = DEFAULT_CONNECT_TIMEOUT_MS,
+): Promise<Socket> {
+  const parsed = parseServerAddress(address);
+  if (!parsed.ok) {
+    return Promise.reject(
+      new ConnectError('BAD_ADDRESS', `cannot connect: ${parsed.reason}`, {
+        node: address,
+        command: 'connect',
+      }),
+    );
+  }
+  const { host, port } = parsed.address;
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new TimeoutError(
+          'CONNECT_TIMEOUT',
+          `no answer within ${timeoutMs} ms; is the node up and reachable?`,
+          {
+            node: address,
+            command: 'connect',
+          },
+        ),
+      );
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const hint =
+        error.code === 'ECONNREFUSED'
+          ? ': nothing listens there; is memcached running on that address?'
+          : '';
+      reject(
+        new ConnectError(
+          'CONNECT_FAILED',
+          `cannot connect (${error.code ?? error.message})${hint}`,
+          {
+            node: address,
+            command: 'connect',
+          },
+        ),
+      );
+    });
+  });
+}

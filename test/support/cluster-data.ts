@@ -1,0 +1,198 @@
+/**
+ * Data sets for resync tests, written and checked the way Clearwater's clients use the cluster:
+ * each write goes to every server of the key's vbucket write set, with the writer's time in the
+ * client flags. Everything is deterministic from a seed, so a failure can be replayed.
+ */
+import assert from 'node:assert/strict';
+import type { ClusterSettings } from '../../core/cluster/cluster-settings.js';
+import { computeStoreView, type StoreView } from '../../core/cluster/store-view.js';
+import { vbucketOfKey } from '../../core/cluster/vbucket-hash.js';
+import type { MemcachedClient, SetRequest } from '../../core/memcached/client.js';
+import { directConnector, type NodeConnector } from '../../core/transport/node-connector.js';
+
+export interface TestItem {
+  readonly key: Buffer;
+  readonly value: Buffer;
+  /** Writer timestamp (client flags). */
+  readonly stamp: number;
+  /** memcached exptime as written: 0 never, <= 30 days relative, else absolute. */
+  readonly exptime: number;
+}
+
+export interface DatasetOptions {
+  readonly seed: number;
+  readonly count: number;
+  /** Include binary keys, UTF-8 keys and 250-byte keys. */
+  readonly awkwardKeys?: boolean;
+  /** Value sizes are drawn from these, cycling. */
+  readonly valueSizes?: readonly number[];
+  /** Give some items TTLs (one hour, and 40 days as an absolute time). */
+  readonly ttls?: boolean;
+  /** Every this many items, a value of just under 1 MB (memcached needs -I 2m). */
+  readonly largeEvery?: number;
+}
+
+/** A small fast PRNG (mulberry32): deterministic data from a seed. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const BASE_STAMP = 1_000_000;
+const FORTY_DAYS = 40 * 24 * 3600;
+
+export function makeDataset(options: DatasetOptions): TestItem[] {
+  const next = random(options.seed);
+  const sizes = options.valueSizes ?? [0, 10, 100, 700, 2000, 4096];
+  const items: TestItem[] = [];
+  const nowUnix = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < options.count; i++) {
+    let key: Buffer;
+    const kind = options.awkwardKeys === true ? i % 10 : 0;
+    if (kind === 1) {
+      key = Buffer.from([0x62, 0x00, 0x20, 0x0d, 0x0a, 0xff, ...Buffer.from(String(i))]); // binary
+    } else if (kind === 2) {
+      key = Buffer.from(`régistre\\\\clé-${i}-✓`, 'utf8');
+    } else if (kind === 3 && i % 100 === 3) {
+      key = Buffer.from(`long\\\\${i}-`.padEnd(250, 'x'), 'latin1');
+    } else {
+      key = Buffer.from(`impi\\\\user${i}@example.com`, 'latin1');
+    }
+    const isLarge = options.largeEvery !== undefined && i % options.largeEvery === 0;
+    const size = isLarge ? 1024 * 1024 - 512 : (sizes[i % sizes.length] as number);
+    const value = Buffer.alloc(size);
+    for (let b = 0; b < size; b++) value[b] = (next() * 256) | 0;
+    let exptime = 0;
+    if (options.ttls === true && i % 7 === 1) exptime = 3600;
+    if (options.ttls === true && i % 7 === 2) exptime = nowUnix + FORTY_DAYS;
+    items.push({ key, value, stamp: BASE_STAMP + i, exptime });
+  }
+  return items;
+}
+
+/** Clients to every node, opened once and closed together. */
+export class ClusterClients {
+  private readonly clients = new Map<string, Promise<MemcachedClient>>();
+
+  constructor(private readonly connect: NodeConnector = directConnector()) {}
+
+  get(node: string): Promise<MemcachedClient> {
+    let client = this.clients.get(node);
+    if (client === undefined) {
+      client = this.connect(node, 'test');
+      this.clients.set(node, client);
+    }
+    return client;
+  }
+
+  async close(): Promise<void> {
+    for (const client of await Promise.allSettled(this.clients.values())) {
+      if (client.status === 'fulfilled') client.value.close();
+    }
+    this.clients.clear();
+  }
+}
+
+/** Writes each item to every server of its vbucket's write set, as a Clearwater client would. */
+export async function writeThroughView(
+  view: StoreView,
+  items: readonly TestItem[],
+  clients: ClusterClients,
+): Promise<void> {
+  const perNode = new Map<string, SetRequest[]>();
+  for (const item of items) {
+    const vbucket = view.vbuckets[vbucketOfKey(item.key, view.vbuckets.length)];
+    assert.ok(vbucket);
+    for (const node of vbucket.writeSet) {
+      const list = perNode.get(node) ?? [];
+      list.push({
+        key: item.key,
+        value: item.value,
+        options: { clientFlags: item.stamp, exptime: item.exptime, mode: 'set' },
+      });
+      perNode.set(node, list);
+    }
+  }
+  await Promise.all(
+    [...perNode].map(async ([node, requests]) => {
+      const client = await clients.get(node);
+      for (let i = 0; i < requests.length; i += 500) {
+        const failures = await client.setManyQuiet(requests.slice(i, i + 500));
+        assert.equal(failures.size, 0, `seeding ${node}`);
+      }
+    }),
+  );
+}
+
+export interface PlacementReport {
+  readonly checked: number;
+  readonly wrong: readonly string[];
+}
+
+/**
+ * Checks that every node that must hold each item (its new replicas, or current ones when no
+ * resize is in progress), other than `skipNodes`, holds exactly the expected newest version.
+ */
+export async function checkPlacement(
+  settings: ClusterSettings,
+  expected: readonly TestItem[],
+  clients: ClusterClients,
+  skipNodes: readonly string[] = [],
+): Promise<PlacementReport> {
+  const view = computeStoreView(settings);
+  const perNode = new Map<string, TestItem[]>();
+  for (const item of expected) {
+    const vbucket = view.vbuckets[vbucketOfKey(item.key, view.vbuckets.length)];
+    assert.ok(vbucket);
+    for (const node of new Set(vbucket.newReplicas ?? vbucket.currentReplicas)) {
+      if (skipNodes.includes(node)) continue;
+      const list = perNode.get(node) ?? [];
+      list.push(item);
+      perNode.set(node, list);
+    }
+  }
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const [node, items] of perNode) {
+    const client = await clients.get(node);
+    for (let i = 0; i < items.length; i += 500) {
+      const slice = items.slice(i, i + 500);
+      const found = await client.getMany(
+        slice.map((item) => item.key),
+        { value: true, clientFlags: true, ttl: true },
+      );
+      slice.forEach((item, index) => {
+        checked++;
+        const copy = found[index];
+        const name = `${node} ${JSON.stringify(item.key.toString('latin1').slice(0, 40))}`;
+        if (copy === undefined) wrong.push(`${name}: missing`);
+        else if (copy.clientFlags !== item.stamp)
+          wrong.push(`${name}: stamp ${copy.clientFlags} != ${item.stamp}`);
+        else if (!copy.value?.equals(item.value)) wrong.push(`${name}: value differs`);
+        else if (item.exptime === 0 && copy.ttl !== -1)
+          wrong.push(`${name}: ttl ${copy.ttl}, expected none`);
+        else if (item.exptime !== 0 && (copy.ttl ?? -1) <= 0) wrong.push(`${name}: lost its TTL`);
+      });
+    }
+  }
+  return { checked, wrong };
+}
+
+/** Empties every node (a test's fresh start; Astaire itself never flushes anything). */
+export async function flushAll(clients: ClusterClients, nodes: readonly string[]): Promise<void> {
+  await Promise.all(
+    nodes.map(async (node) => {
+      const client = await clients.get(node);
+      await client.connection.request('flush_all', Buffer.from('flush_all\r\n'), (reply) => {
+        assert.equal(reply.kind, 'ok', `flush_all on ${node}`);
+        return undefined;
+      });
+    }),
+  );
+}
