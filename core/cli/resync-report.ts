@@ -167,6 +167,12 @@ export function renderResyncSummary(summary: ResyncSummary): string {
   }
   if (summary.failed.length > 20)
     lines.push(`  ... and ${summary.failed.length - 20} more failed vbuckets`);
+  if (summary.targetEvictions > 0) {
+    lines.push(
+      `  FAILED: ${summary.target} evicted ${formatCount(summary.targetEvictions)} items while it was ` +
+        'filled; raise its memory limit (-m) and run the resync again',
+    );
+  }
   if (summary.error !== undefined) lines.push(`  error: ${summary.error.message}`);
   lines.push(
     summary.tagWritten

@@ -4,7 +4,7 @@
  * by (vbuckets - 1). Keys are bytes: a key that is not valid UTF-8 must hash as its bytes, so the
  * functions take Buffers and callers convert text at the edge.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 
 /** The clients' default, and the size every reference vector uses. */
@@ -12,7 +12,17 @@ export const DEFAULT_VBUCKETS = 128;
 
 /** The clients' unsigned 32-bit hash of a key. */
 export function keyHash(key: Uint8Array): number {
-  return createHash('md5').update(key).digest().readUInt32LE(0);
+  // The one-shot hex digest is the fastest MD5 Node offers for short inputs (several times faster
+  // than a Hash object, which matters when every key of a dump is hashed). Its first eight hex
+  // digits are the first four bytes in order; the clients read them little-endian, so swap.
+  const bigEndian = parseInt(hash('md5', key, 'hex').slice(0, 8), 16);
+  return (
+    (((bigEndian & 0xff) << 24) |
+      ((bigEndian & 0xff00) << 8) |
+      ((bigEndian >>> 8) & 0xff00) |
+      (bigEndian >>> 24)) >>>
+    0
+  );
 }
 
 /** The vbucket of a key, for a vbucket count that is a power of two. */

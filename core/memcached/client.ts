@@ -10,7 +10,9 @@ import {
   VERSION_COMMAND,
   encodeMetaDelete,
   encodeMetaGet,
+  encodeMetaGets,
   encodeMetaSet,
+  encodeMetaSets,
   encodeMetadump,
   encodeStats,
   type MetaGetFlags,
@@ -100,18 +102,18 @@ export class MemcachedClient {
   ): Promise<(ItemMeta | undefined)[]> {
     // Filled, not sparse: a hole would be skipped by forEach, map and filter, losing the miss.
     const results = new Array<ItemMeta | undefined>(keys.length).fill(undefined);
-    const commands: Buffer[] = [];
+    const wireKeys: WireKey[] = [];
     const sentIndex: number[] = [];
     keys.forEach((key, index) => {
       const wire = toWireKey(key);
       if (wire === undefined) return;
-      commands.push(encodeMetaGet(wire, flags));
+      wireKeys.push(wire);
       sentIndex.push(index);
     });
-    if (commands.length === 0) return results;
+    if (wireKeys.length === 0) return results;
     let received = 0;
     let firstError: unknown;
-    return this.connection.request('mg', commands, (reply) => {
+    return this.connection.request('mg', encodeMetaGets(wireKeys, flags), (reply) => {
       // Keep consuming the batch's replies after a bad one, so the stream stays in step.
       try {
         results[sentIndex[received] as number] = this.itemFrom('mg', reply);
@@ -119,7 +121,7 @@ export class MemcachedClient {
         firstError ??= error;
       }
       received++;
-      if (received < commands.length) return MORE;
+      if (received < wireKeys.length) return MORE;
       if (firstError !== undefined) throw firstError;
       return results;
     });
@@ -143,18 +145,12 @@ export class MemcachedClient {
    */
   async setManyQuiet(requests: readonly SetRequest[]): Promise<Map<number, StoreOutcome>> {
     const failures = new Map<number, StoreOutcome>();
-    const commands: Buffer[] = [];
-    requests.forEach((request, index) => {
-      const wire = this.wireKey(request.key, 'ms');
-      commands.push(
-        encodeMetaSet(wire, request.value, {
-          ...request.options,
-          quiet: true,
-          opaque: String(index),
-        }),
-      );
-    });
-    commands.push(META_NOOP);
+    const sets = requests.map((request) => ({
+      key: this.wireKey(request.key, 'ms'),
+      value: request.value,
+      options: request.options,
+    }));
+    const commands = [encodeMetaSets(sets, { quiet: true, opaqueIsIndex: true }), META_NOOP];
     let firstError: ProtocolError | undefined;
     return this.connection.request('ms (batch)', commands, (reply) => {
       if (reply.kind === 'meta' && reply.code === 'MN') {

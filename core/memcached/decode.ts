@@ -7,7 +7,7 @@
  * lines, which end with a bare "\n"; a meta `VA <size> <flags>` line is followed by exactly <size>
  * bytes of data and "\r\n".
  */
-import { decodeUriKey } from './key-encoding.js';
+import { decodeUriKeyBytes } from './key-encoding.js';
 
 export type MetaCode = 'HD' | 'VA' | 'EN' | 'NS' | 'EX' | 'NF' | 'MN';
 
@@ -145,16 +145,21 @@ export class ReplyDecoder {
         return;
       }
       const lineEnd = newline > this.offset && buffer[newline - 1] === CR ? newline - 1 : newline;
-      const line = buffer.toString('latin1', this.offset, lineEnd);
+      const start = this.offset;
       this.offset = newline + 1;
-      const reply = this.parseLine(line);
+      // Dump lines are most of the traffic of a resync: parse them from the bytes, without
+      // making a string of the line.
+      if (isDumpLine(buffer, start, lineEnd)) {
+        emit({ kind: 'dump', entry: parseDumpLine(buffer, start, lineEnd) });
+        continue;
+      }
+      const reply = this.parseLine(buffer.toString('latin1', start, lineEnd));
       if (reply !== undefined) emit(reply);
     }
   }
 
   // Returns undefined for a VA header, whose reply is emitted once its data has arrived.
   private parseLine(line: string): Reply | undefined {
-    if (line.startsWith('key=')) return { kind: 'dump', entry: parseDumpLine(line) };
     const code = line.length === 2 || line.charCodeAt(2) === 0x20 ? line.slice(0, 2) : '';
     switch (code) {
       case 'VA': {
@@ -235,29 +240,88 @@ function parseMeta(code: MetaCode, line: string): MetaReply {
   return { kind: 'meta', code, value: undefined, clientFlags, ttl, cas, key, isBase64Key, opaque };
 }
 
-function parseDumpLine(line: string): DumpEntry {
-  let key: Buffer | undefined;
+function isDumpLine(buffer: Buffer, start: number, end: number): boolean {
+  // "key="
+  return (
+    end - start > 4 &&
+    buffer[start] === 0x6b &&
+    buffer[start + 1] === 0x65 &&
+    buffer[start + 2] === 0x79 &&
+    buffer[start + 3] === 0x3d
+  );
+}
+
+const SPACE = 0x20;
+const PERCENT = 0x25;
+
+/** "key=<uri-encoded> exp=<n> la=<n> cas=<n> fetch=<yes|no> cls=<n> size=<n>" */
+function parseDumpLine(buffer: Buffer, start: number, end: number): DumpEntry {
+  const keyStart = start + 4;
+  let keyEnd = buffer.indexOf(SPACE, keyStart);
+  if (keyEnd < 0 || keyEnd > end) keyEnd = end;
+  const percent = buffer.indexOf(PERCENT, keyStart);
+  // A key without escapes is its own bytes: a view, no copy. Views keep the chunk they point into
+  // alive, but only while their batch is in flight, which the pipeline window bounds.
+  const key =
+    percent >= 0 && percent < keyEnd
+      ? decodeUriKeyBytes(buffer, keyStart, keyEnd)
+      : buffer.subarray(keyStart, keyEnd);
   let exptime = NaN;
   let cas = '';
   let size = NaN;
-  for (const field of line.split(' ')) {
-    const equals = field.indexOf('=');
-    const name = field.slice(0, equals);
-    const value = field.slice(equals + 1);
-    if (name === 'key') key = decodeUriKey(value);
-    else if (name === 'exp') exptime = Number(value);
-    else if (name === 'cas') cas = value;
-    else if (name === 'size') size = Number(value);
+  for (let field = keyEnd + 1; field < end;) {
+    let fieldEnd = buffer.indexOf(SPACE, field);
+    if (fieldEnd < 0 || fieldEnd > end) fieldEnd = end;
+    const equals = buffer.indexOf(0x3d, field);
+    if (equals > field && equals < fieldEnd) {
+      const nameLength = equals - field;
+      const first = buffer[field];
+      if (nameLength === 3 && first === 0x65)
+        exptime = parseDecimal(buffer, equals + 1, fieldEnd); // exp
+      else if (nameLength === 3 && first === 0x63 && buffer[field + 1] === 0x61) {
+        if (isDigits(buffer, equals + 1, fieldEnd, 20))
+          cas = buffer.toString('latin1', equals + 1, fieldEnd);
+      } else if (nameLength === 4 && first === 0x73)
+        size = parseDecimal(buffer, equals + 1, fieldEnd); // size
+    }
+    field = fieldEnd + 1;
   }
   if (
     key === undefined ||
+    key.length === 0 ||
     !Number.isInteger(exptime) ||
-    !/^[0-9]{1,20}$/.test(cas) ||
+    cas === '' ||
     !Number.isInteger(size)
   ) {
-    throw new ReplyDecodeError(`a malformed metadump line: "${clip(line)}"`);
+    throw new ReplyDecodeError(
+      `a malformed metadump line: "${clip(buffer.toString('latin1', start, end))}"`,
+    );
   }
   return { key, exptime, cas, size };
+}
+
+function isDigits(buffer: Buffer, start: number, end: number, maxDigits: number): boolean {
+  if (end <= start || end - start > maxDigits) return false;
+  for (let i = start; i < end; i++) {
+    const byte = buffer[i] as number;
+    if (byte < 0x30 || byte > 0x39) return false;
+  }
+  return true;
+}
+
+/** A decimal integer (optionally negative) from bytes; NaN when there is anything else. */
+function parseDecimal(buffer: Buffer, start: number, end: number): number {
+  let i = start;
+  const isNegative = buffer[i] === 0x2d;
+  if (isNegative) i++;
+  if (i >= end || end - i > 16) return NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = (buffer[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return isNegative ? -value : value;
 }
 
 function parseInteger(text: string, line: string, min: number, max: number): number {

@@ -39,33 +39,80 @@ export interface MetaSetOptions {
 const MODE_FLAG: Readonly<Record<SetMode, string>> = { set: 'MS', add: 'ME', replace: 'MR' };
 
 export function encodeMetaGet(key: WireKey, flags: MetaGetFlags): Buffer {
-  let line = `mg ${key.token}`;
-  if (key.isBase64) line += ' b';
-  if (flags.value === true) line += ' v';
-  if (flags.clientFlags === true) line += ' f';
-  if (flags.ttl === true) line += ' t';
-  if (flags.cas === true) line += ' c';
-  if (flags.key === true) line += ' k';
-  if (flags.quiet === true) line += ' q';
-  if (flags.opaque !== undefined) line += ` O${checkedOpaque(flags.opaque)}`;
-  return Buffer.from(line + CRLF, 'latin1');
+  return Buffer.from(metaGetLine(key, metaGetSuffix(flags)), 'latin1');
+}
+
+/** Many meta gets with the same flags, as one buffer: one allocation and one write. */
+export function encodeMetaGets(keys: readonly WireKey[], flags: MetaGetFlags): Buffer {
+  const suffix = metaGetSuffix(flags);
+  let text = '';
+  for (const key of keys) text += metaGetLine(key, suffix);
+  return Buffer.from(text, 'latin1');
+}
+
+function metaGetLine(key: WireKey, suffix: string): string {
+  return key.isBase64 ? `mg ${key.token} b${suffix}${CRLF}` : `mg ${key.token}${suffix}${CRLF}`;
+}
+
+function metaGetSuffix(flags: MetaGetFlags): string {
+  let suffix = '';
+  if (flags.value === true) suffix += ' v';
+  if (flags.clientFlags === true) suffix += ' f';
+  if (flags.ttl === true) suffix += ' t';
+  if (flags.cas === true) suffix += ' c';
+  if (flags.key === true) suffix += ' k';
+  if (flags.quiet === true) suffix += ' q';
+  if (flags.opaque !== undefined) suffix += ` O${checkedOpaque(flags.opaque)}`;
+  return suffix;
 }
 
 export function encodeMetaSet(key: WireKey, value: Uint8Array, options: MetaSetOptions): Buffer {
-  let line = `ms ${key.token} ${value.length}`;
+  return encodeMetaSets([{ key, value, options }]);
+}
+
+export interface MetaSetCommand {
+  readonly key: WireKey;
+  readonly value: Uint8Array;
+  readonly options: MetaSetOptions;
+}
+
+/**
+ * Many meta sets as one buffer: each command line, its data and "\r\n", back to back. With
+ * `batch`, every set is quiet and carries its index as opaque (so a refusal names its set),
+ * without the caller building options objects per item.
+ */
+export function encodeMetaSets(
+  commands: readonly MetaSetCommand[],
+  batch?: { readonly quiet: true; readonly opaqueIsIndex: true },
+): Buffer {
+  const heads = commands.map(({ key, value, options }, index) =>
+    batch === undefined
+      ? metaSetLine(key, value.length, options)
+      : metaSetLine(key, value.length, options, ` q O${index}`),
+  );
+  let length = 0;
+  commands.forEach(({ value }, i) => (length += (heads[i] as string).length + value.length + 2));
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  commands.forEach(({ value }, i) => {
+    at += out.write(heads[i] as string, at, 'latin1');
+    out.set(value, at);
+    at += value.length;
+    out[at++] = 0x0d;
+    out[at++] = 0x0a;
+  });
+  return out;
+}
+
+function metaSetLine(key: WireKey, length: number, options: MetaSetOptions, extra = ''): string {
+  let line = `ms ${key.token} ${length}`;
   if (key.isBase64) line += ' b';
   line += ` F${checkedUint32(options.clientFlags, 'client flags')} T${checkedExptime(options.exptime)}`;
   line += ` ${MODE_FLAG[options.mode]}`;
   if (options.cas !== undefined) line += ` C${checkedCas(options.cas)}`;
   if (options.quiet === true) line += ' q';
   if (options.opaque !== undefined) line += ` O${checkedOpaque(options.opaque)}`;
-  const head = Buffer.from(line + CRLF, 'latin1');
-  const command = Buffer.allocUnsafe(head.length + value.length + 2);
-  head.copy(command, 0);
-  command.set(value, head.length);
-  command[command.length - 2] = 0x0d;
-  command[command.length - 1] = 0x0a;
-  return command;
+  return line + extra + CRLF;
 }
 
 export function encodeMetaDelete(

@@ -42,17 +42,22 @@ export function fromReplyKey(token: string, isBase64: boolean): Buffer {
  * and '+' is a literal plus here. Returns undefined for a malformed escape.
  */
 export function decodeUriKey(encoded: string): Buffer | undefined {
-  if (!encoded.includes('%')) return Buffer.from(encoded, 'latin1');
-  const bytes = Buffer.allocUnsafe(encoded.length);
+  const bytes = Buffer.from(encoded, 'latin1');
+  return decodeUriKeyBytes(bytes, 0, bytes.length);
+}
+
+/** decodeUriKey on a slice of a buffer, without making a string of it (the dump's hot path). */
+export function decodeUriKeyBytes(source: Buffer, start: number, end: number): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(end - start);
   let length = 0;
-  for (let i = 0; i < encoded.length; i++) {
-    const code = encoded.charCodeAt(i);
-    if (code !== 0x25) {
-      bytes[length++] = code & 0xff;
+  for (let i = start; i < end; i++) {
+    const byte = source[i] as number;
+    if (byte !== 0x25) {
+      bytes[length++] = byte;
       continue;
     }
-    const high = hexValue(encoded.charCodeAt(i + 1));
-    const low = hexValue(encoded.charCodeAt(i + 2));
+    const high = i + 2 < end ? hexValue(source[i + 1] as number) : -1;
+    const low = i + 2 < end ? hexValue(source[i + 2] as number) : -1;
     if (high < 0 || low < 0) return undefined;
     bytes[length++] = (high << 4) | low;
     i += 2;

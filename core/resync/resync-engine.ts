@@ -33,6 +33,8 @@ export interface NodeCounters {
   readonly role: 'target' | 'source';
   readonly keys: number;
   readonly bytes: number;
+  /** For the target: what the inject rule did with the keys so far. */
+  readonly counts?: ResyncCounts;
 }
 
 /** Rates over the last second for one node. */
@@ -100,7 +102,9 @@ export interface ResyncSummary {
   /** Keys the last pass of some source still found missing (0 when every source confirmed). */
   readonly unconfirmedKeys: number;
   readonly tagWritten: boolean;
-  /** True when every vbucket of the worklist was streamed to the end. */
+  /** Items the target evicted while it was filled (any is data lost: the resync is then failed). */
+  readonly targetEvictions: number;
+  /** True when every vbucket of the worklist was streamed to the end and the target kept it all. */
   readonly isComplete: boolean;
   /** Why the whole resync stopped (the target failed), when it did. */
   readonly error: ErrorPayload | undefined;
@@ -187,6 +191,7 @@ class ResyncRun {
   }
 
   async execute(): Promise<ResyncSummary> {
+    const evictionsBefore = await this.targetEvictions();
     const ticker = this.startThroughputTicker();
     try {
       for (const vbucket of this.candidates.keys()) this.assign(vbucket);
@@ -217,7 +222,20 @@ class ResyncRun {
       if (state.state === 'done') done++;
       else if (state.state === 'failed') failed.push({ vbucket, reason: state.reason });
     }
-    const isComplete = !cancelled && done === this.state.size;
+    // A target that evicts while being filled has lost data (some of it just streamed): that is
+    // a failed resync, however many vbuckets were streamed.
+    const evictionsAfter = this.fatal === undefined ? await this.targetEvictions() : undefined;
+    const targetEvictions =
+      evictionsBefore === undefined || evictionsAfter === undefined
+        ? 0
+        : Math.max(0, evictionsAfter - evictionsBefore);
+    if (targetEvictions > 0) {
+      this.options.observer?.onNotice?.(
+        `${this.options.target} evicted ${targetEvictions} items during the resync: it is too small for ` +
+          'its share of the data (raise its memory limit, -m), so the resync is not complete',
+      );
+    }
+    const isComplete = !cancelled && done === this.state.size && targetEvictions === 0;
     let tagWritten = false;
     if (isComplete) {
       const client = await this.options.connect(this.options.target, 'tag');
@@ -233,11 +251,22 @@ class ResyncRun {
       }
     }
     const error = this.fatal === undefined ? undefined : toErrorPayload(this.fatal);
-    return this.summary({ done, failed, cancelled, isComplete, tagWritten, error });
+    return this.summary({
+      done,
+      failed,
+      cancelled,
+      isComplete,
+      tagWritten,
+      error,
+      targetEvictions,
+    });
   }
 
   private summary(
-    outcome: Pick<ResyncSummary, 'done' | 'failed' | 'cancelled' | 'isComplete' | 'tagWritten'> & {
+    outcome: Pick<
+      ResyncSummary,
+      'done' | 'failed' | 'cancelled' | 'isComplete' | 'tagWritten' | 'targetEvictions'
+    > & {
       readonly error: ErrorPayload | undefined;
     },
   ): ResyncSummary {
@@ -378,6 +407,20 @@ class ResyncRun {
     }
   }
 
+  /** The target's eviction counter; undefined when it cannot be read (the resync then reports why). */
+  private async targetEvictions(): Promise<number | undefined> {
+    try {
+      const client = await this.options.connect(this.options.target, 'stats');
+      try {
+        return Number((await client.stats()).get('evictions') ?? 0);
+      } finally {
+        client.close();
+      }
+    } catch {
+      return undefined;
+    }
+  }
+
   private countsFor(vbucket: number): ResyncCounts {
     let counts = this.perVbucket.get(vbucket);
     if (counts === undefined) {
@@ -412,11 +455,14 @@ class ResyncRun {
       targetBytes += moved.bytes;
       totals.push({ node, role: 'source', keys: moved.keys, bytes: moved.bytes });
     }
+    const counts = emptyCounts();
+    for (const vbucketCounts of this.perVbucket.values()) addCounts(counts, vbucketCounts);
     totals.unshift({
       node: this.options.target,
       role: 'target',
       keys: targetKeys,
       bytes: targetBytes,
+      counts,
     });
     const samples = totals.map((total): ThroughputSample => {
       const key = `${total.role}:${total.node}`;

@@ -186,6 +186,33 @@ describe('resync faults', () => {
     assert.deepEqual(placement.wrong.slice(0, 10), []);
   });
 
+  it('reports a target that evicts while it is filled as a failed resync, not a success', async () => {
+    clients = new ClusterClients(connect);
+    const small = await startMemcached({ memoryMb: 4 });
+    try {
+      const servers = cluster.addresses.slice(0, 3);
+      await flushAll(clients, servers);
+      const settings = { servers, newServers: [...servers, small.address] };
+      const items = makeDataset({ seed: 26, count: 5000, valueSizes: [4000] });
+      await writeThroughView(computeStoreView({ servers, newServers: [] }), items, clients);
+      const notices: string[] = [];
+      const summary = await new ResyncJob({
+        target: small.address,
+        settings,
+        full: false,
+        connect,
+        observer: { onNotice: (message) => notices.push(message) },
+      }).run();
+      assert.ok(summary.targetEvictions > 0, 'the 4 MB target had to evict');
+      assert.equal(summary.isComplete, false);
+      assert.equal(summary.tagWritten, false);
+      assert.ok(notices.some((m) => m.includes(`${small.address} evicted`) && m.includes('-m')));
+    } finally {
+      await clients.close();
+      await small.stop();
+    }
+  });
+
   it('takes a new rate limit at once', async () => {
     const { settings, target } = await seeded(25);
     const job = new ResyncJob({ target, settings, full: false, connect, rateLimit: 50_000 });

@@ -1,0 +1,350 @@
+/**
+ * Resync throughput against real memcached: a 3 -> 4 resize of a deterministic data set, the new
+ * node filled by our resync, next to figures measured in the same run on the same data:
+ *  - the ceiling: (a) the fresh target's own ingest rate for the same keys sent as a deep pipeline
+ *    of quiet sets, and (b) the sources' own dump-and-fetch rate for those keys;
+ *  - the original algorithm: one key at a time, fetch, then a get on the target, then an add or
+ *    replace, waiting for each reply.
+ * Every measurement that writes the target starts on a freshly started (empty, untouched) target,
+ * as a joining node is. Server settings are left at their defaults. Prints figures; asserts nothing.
+ *
+ * Usage: node dist/test/bench/resync-bench.js [--keys N] [--profile small|large|both] [--original-keys N]
+ */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { computeStoreView } from '../../core/cluster/store-view.js';
+import { vbucketOfKey } from '../../core/cluster/vbucket-hash.js';
+import type { MemcachedClient, SetRequest } from '../../core/memcached/client.js';
+import { isNewerStamp } from '../../core/resync/timestamp.js';
+import { forEachDumpBatch } from '../../core/resync/dump-batches.js';
+import { directConnector } from '../../core/transport/node-connector.js';
+import { startCluster, type MemcachedCluster } from '../support/memcached-process.js';
+import { random } from '../support/cluster-data.js';
+import { REPO_ROOT } from '../support/repo-paths.js';
+
+const { values: args } = parseArgs({
+  options: {
+    keys: { type: 'string', default: '1000000' },
+    profile: { type: 'string', default: 'both' },
+    'original-keys': { type: 'string', default: '20000' },
+  },
+});
+const KEYS = Number(args.keys);
+const ORIGINAL_KEYS = Number(args['original-keys']);
+const connect = directConnector({ timeoutMs: 60_000 });
+
+interface Profile {
+  readonly name: string;
+  readonly sizeOf: (next: () => number) => number;
+  readonly memoryMb: number;
+}
+
+const PROFILES: Record<string, Profile> = {
+  small: { name: '100 B values', sizeOf: () => 100, memoryMb: 1024 },
+  large: {
+    name: '1-4 KB values',
+    sizeOf: (next) => 1024 + Math.floor(next() * 3073),
+    memoryMb: 3584,
+  },
+};
+
+const keyOf = (i: number) => Buffer.from(`impi\\\\bench-user-${i}@example.com`, 'latin1');
+
+interface Figures {
+  readonly keys: number;
+  readonly bytes: number;
+  readonly ms: number;
+}
+const perSecond = (f: Figures) => ({
+  keys: (f.keys * 1000) / f.ms,
+  mb: (f.bytes * 1000) / f.ms / 1e6,
+});
+
+async function load(cluster: MemcachedCluster, profile: Profile, count: number) {
+  const n = cluster.addresses;
+  const servers = n.slice(0, 3);
+  const view = computeStoreView({ servers, newServers: [] });
+  const resize = computeStoreView({ servers, newServers: n });
+  const target = n[3] as string;
+  const next = random(42);
+  const perNode = new Map<string, SetRequest[]>(servers.map((s) => [s, []]));
+  const wanted: Buffer[] = [];
+  const clients = await Promise.all(servers.map((s) => connect(s, 'load')));
+  let bytes = 0;
+  let wantedBytes = 0;
+  const flush = async (force: boolean) => {
+    await Promise.all(
+      servers.map(async (node, i) => {
+        const list = perNode.get(node) as SetRequest[];
+        if (list.length < 2000 && !force) return;
+        perNode.set(node, []);
+        const failures = await (clients[i] as MemcachedClient).setManyQuiet(list);
+        if (failures.size > 0) throw new Error(`loading ${node}: ${failures.size} sets refused`);
+      }),
+    );
+  };
+  for (let i = 0; i < count; i++) {
+    const key = keyOf(i);
+    const value = Buffer.alloc(profile.sizeOf(next), i & 0xff);
+    const vbucket = vbucketOfKey(key);
+    for (const node of new Set(view.vbuckets[vbucket]?.currentReplicas)) {
+      (perNode.get(node) as SetRequest[]).push({
+        key,
+        value,
+        options: { clientFlags: 1000 + i, exptime: 0, mode: 'set' },
+      });
+    }
+    bytes += value.length;
+    const future = resize.vbuckets[vbucket];
+    if (
+      future?.newReplicas?.includes(target) === true &&
+      !future.currentReplicas.includes(target)
+    ) {
+      wanted.push(key);
+      wantedBytes += value.length;
+    }
+    if (i % 2000 === 1999) await flush(false);
+  }
+  await flush(true);
+  clients.forEach((c) => c.close());
+  return { servers, newServers: n, target, wanted, bytes, wantedBytes };
+}
+
+/** (a) The fresh target's ingest: the wanted keys as a deep pipeline of quiet sets. */
+async function measureIngest(
+  sources: string[],
+  target: string,
+  wanted: Buffer[],
+): Promise<Figures> {
+  // Values are fetched first, outside the timing, so that only the target's ingest is measured.
+  const fetchClient = await connect(sources[0] as string, 'fetch');
+  const reader = await Promise.all(sources.map((s) => connect(s, 'fetch')));
+  const items: SetRequest[] = [];
+  let bytes = 0;
+  for (let i = 0; i < wanted.length; i += 1000) {
+    const keys = wanted.slice(i, i + 1000);
+    const found = await Promise.all(
+      reader.map((c) => c.getMany(keys, { value: true, clientFlags: true })),
+    );
+    keys.forEach((key, k) => {
+      const hit = found.map((f) => f[k]).find((x) => x !== undefined);
+      if (hit?.value === undefined) return;
+      items.push({
+        key,
+        value: hit.value,
+        options: { clientFlags: hit.clientFlags ?? 0, exptime: 0, mode: 'set' },
+      });
+      bytes += hit.value.length;
+    });
+  }
+  fetchClient.close();
+  reader.forEach((c) => c.close());
+  const client = await connect(target, 'ingest');
+  const started = performance.now();
+  const inFlight: Promise<unknown>[] = [];
+  for (let i = 0; i < items.length; i += 1000) {
+    inFlight.push(client.setManyQuiet(items.slice(i, i + 1000)));
+    if (inFlight.length >= 16) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  const ms = performance.now() - started;
+  client.close();
+  return { keys: items.length, bytes, ms };
+}
+
+/** (b) The sources' dump-and-fetch rate for the wanted keys, all sources at once. */
+async function measureDumpAndFetch(
+  servers: string[],
+  target: string,
+  newServers: string[],
+): Promise<Figures> {
+  const resize = computeStoreView({ servers, newServers });
+  const started = performance.now();
+  let keys = 0;
+  let bytes = 0;
+  await Promise.all(
+    servers.map(async (source) => {
+      const wanted = new Set(
+        resize.vbuckets
+          .filter(
+            (v) =>
+              v.newReplicas?.includes(target) === true &&
+              !v.currentReplicas.includes(target) &&
+              v.currentReplicas[0] === source,
+          )
+          .map((v) => v.id),
+      );
+      const dump = await connect(source, 'dump');
+      const fetch = await connect(source, 'fetch');
+      await forEachDumpBatch({
+        dump,
+        vbucketCount: 128,
+        isWanted: (v) => wanted.has(v),
+        batchSize: 256,
+        batchesInFlight: 8,
+        crawlerBusyTimeoutMs: 60_000,
+        signal: new AbortController().signal,
+        processBatch: async (batch) => {
+          const found = await fetch.getMany(
+            batch.map((b) => b.key),
+            { value: true, clientFlags: true, ttl: true },
+          );
+          for (const item of found) {
+            if (item?.value === undefined) continue;
+            keys++;
+            bytes += item.value.length;
+          }
+        },
+      });
+      dump.close();
+      fetch.close();
+    }),
+  );
+  return { keys, bytes, ms: performance.now() - started };
+}
+
+/** The original algorithm, one key at a time, each step waiting for its reply. */
+async function measureOriginal(
+  servers: string[],
+  target: string,
+  wanted: Buffer[],
+): Promise<Figures> {
+  const sources = await Promise.all(servers.map((s) => connect(s, 'original')));
+  const client = await connect(target, 'original');
+  const sample = wanted.slice(0, ORIGINAL_KEYS);
+  let bytes = 0;
+  const started = performance.now();
+  for (const key of sample) {
+    let item;
+    for (const source of sources) {
+      item = await source.get(key, { value: true, clientFlags: true, ttl: true });
+      if (item !== undefined) break;
+    }
+    if (item?.value === undefined) continue;
+    const there = await client.get(key, { clientFlags: true, cas: true });
+    const exptime = item.ttl === -1 ? 0 : (item.ttl ?? 0);
+    if (there === undefined) {
+      await client.set(key, item.value, {
+        clientFlags: item.clientFlags ?? 0,
+        exptime,
+        mode: 'add',
+      });
+    } else if (
+      isNewerStamp(item.clientFlags ?? 0, there.clientFlags ?? 0) &&
+      there.cas !== undefined
+    ) {
+      await client.set(key, item.value, {
+        clientFlags: item.clientFlags ?? 0,
+        exptime,
+        mode: 'set',
+        cas: there.cas,
+      });
+    }
+    bytes += item.value.length;
+  }
+  const ms = performance.now() - started;
+  sources.forEach((s) => s.close());
+  client.close();
+  return { keys: sample.length, bytes, ms };
+}
+
+interface OursFigures extends Figures {
+  readonly firstPassMs: number;
+  readonly passes: number;
+  readonly maxRssKb: number;
+  readonly isComplete: boolean;
+}
+
+function runOurs(servers: string[], newServers: string[], target: string): Promise<OursFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        `${REPO_ROOT}/dist/test/bench/resync-child.js`,
+        JSON.stringify({ target, servers, newServers }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      status === 0
+        ? resolve(JSON.parse(out) as OursFigures)
+        : reject(new Error(`resync child exited ${status}`)),
+    );
+  });
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function benchProfile(profile: Profile, count: number, withBaselines: boolean) {
+  const cluster = await startCluster(4, { memoryMb: profile.memoryMb });
+  try {
+    const target = cluster.nodes[3];
+    if (target === undefined) throw new Error('no target');
+    const t0 = performance.now();
+    const data = await load(cluster, profile, count);
+    console.log(
+      `\n${profile.name}, ${fmt(count)} keys (${fmt(data.bytes / 1e6, 1)} MB); the new node must receive ` +
+        `${fmt(data.wanted.length)} keys (${fmt(data.wantedBytes / 1e6, 1)} MB); loaded in ${fmt((performance.now() - t0) / 1000, 1)} s`,
+    );
+    const rows: [string, Figures, string][] = [];
+    let ceiling = Infinity;
+    if (withBaselines) {
+      await target.restart();
+      const ingest = await measureIngest(data.servers, target.address, data.wanted);
+      rows.push(['ceiling (a): fresh target ingest, quiet set pipeline', ingest, '']);
+      const dump = await measureDumpAndFetch(data.servers, target.address, data.newServers);
+      rows.push(['ceiling (b): sources dump + fetch, in parallel', dump, '']);
+      ceiling = Math.min(perSecond(ingest).keys, perSecond(dump).keys);
+    }
+    await target.restart();
+    const ours = await runOurs(data.servers, data.newServers, target.address);
+    if (!ours.isComplete) throw new Error('the resync did not complete');
+    const firstPass: Figures = { keys: ours.keys, bytes: ours.bytes, ms: ours.firstPassMs };
+    rows.push([`astaire resync, first pass only`, firstPass, '']);
+    rows.push([
+      `astaire resync, all ${ours.passes / 3} passes (confirmed)`,
+      ours,
+      `peak RSS ${fmt(ours.maxRssKb / 1024)} MB`,
+    ]);
+    if (withBaselines) {
+      await target.restart();
+      const original = await measureOriginal(data.servers, target.address, data.wanted);
+      rows.push([
+        `original algorithm, one key at a time (${fmt(original.keys)} keys)`,
+        original,
+        '',
+      ]);
+    }
+    for (const [label, figures, note] of rows) {
+      const rate = perSecond(figures);
+      const share = Number.isFinite(ceiling) ? `  ${fmt(rate.keys / ceiling, 2)}x ceiling` : '';
+      console.log(
+        `  ${label.padEnd(62)} ${fmt(rate.keys).padStart(9)} keys/s ${fmt(rate.mb, 1).padStart(7)} MB/s${share}  ${note}`,
+      );
+    }
+    return ours;
+  } finally {
+    await cluster.stop();
+  }
+}
+
+console.log(
+  `resync benchmark: node ${process.version}, 3 -> 4 resize on loopback, memcached defaults`,
+);
+const profiles = args.profile === 'both' ? ['small', 'large'] : [args.profile ?? 'small'];
+for (const name of profiles) {
+  const profile = PROFILES[name];
+  if (profile === undefined) throw new Error(`unknown profile ${name}`);
+  await benchProfile(profile, KEYS, true);
+}
+if (KEYS > 100_000) {
+  const small = await benchProfile(PROFILES.small as Profile, 100_000, false);
+  console.log(
+    `\nmemory: peak RSS of the resync process with 100,000 keys: ${fmt(small.maxRssKb / 1024)} MB (compare the ${fmt(KEYS)}-key runs above)`,
+  );
+}
