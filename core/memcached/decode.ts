@@ -253,75 +253,104 @@ function isDumpLine(buffer: Buffer, start: number, end: number): boolean {
 
 const SPACE = 0x20;
 const PERCENT = 0x25;
+const EQUALS = 0x3d;
+const MINUS = 0x2d;
 
-/** "key=<uri-encoded> exp=<n> la=<n> cas=<n> fetch=<yes|no> cls=<n> size=<n>" */
+/**
+ * "key=<uri-encoded> exp=<n> la=<n> cas=<n> fetch=<yes|no> cls=<n> size=<n>". A resync reads every
+ * line of every source's dump but needs only the key, so the key is decoded at once (and the line
+ * checked to go on with " exp="), while the other fields are parsed only if they are read.
+ */
 function parseDumpLine(buffer: Buffer, start: number, end: number): DumpEntry {
-  const keyStart = start + 4;
-  let keyEnd = buffer.indexOf(SPACE, keyStart);
-  if (keyEnd < 0 || keyEnd > end) keyEnd = end;
-  const percent = buffer.indexOf(PERCENT, keyStart);
+  let i = start + 4;
+  let hasEscape = false;
+  for (; i < end && buffer[i] !== SPACE; i++) if (buffer[i] === PERCENT) hasEscape = true;
+  const keyEnd = i;
   // A key without escapes is its own bytes: a view, no copy. Views keep the chunk they point into
   // alive, but only while their batch is in flight, which the pipeline window bounds.
-  const key =
-    percent >= 0 && percent < keyEnd
-      ? decodeUriKeyBytes(buffer, keyStart, keyEnd)
-      : buffer.subarray(keyStart, keyEnd);
-  let exptime = NaN;
-  let cas = '';
-  let size = NaN;
-  for (let field = keyEnd + 1; field < end;) {
-    let fieldEnd = buffer.indexOf(SPACE, field);
-    if (fieldEnd < 0 || fieldEnd > end) fieldEnd = end;
-    const equals = buffer.indexOf(0x3d, field);
-    if (equals > field && equals < fieldEnd) {
-      const nameLength = equals - field;
-      const first = buffer[field];
-      if (nameLength === 3 && first === 0x65)
-        exptime = parseDecimal(buffer, equals + 1, fieldEnd); // exp
-      else if (nameLength === 3 && first === 0x63 && buffer[field + 1] === 0x61) {
-        if (isDigits(buffer, equals + 1, fieldEnd, 20))
-          cas = buffer.toString('latin1', equals + 1, fieldEnd);
-      } else if (nameLength === 4 && first === 0x73)
-        size = parseDecimal(buffer, equals + 1, fieldEnd); // size
-    }
-    field = fieldEnd + 1;
-  }
-  if (
-    key === undefined ||
-    key.length === 0 ||
-    !Number.isInteger(exptime) ||
-    cas === '' ||
-    !Number.isInteger(size)
-  ) {
+  const key = hasEscape
+    ? decodeUriKeyBytes(buffer, start + 4, keyEnd)
+    : buffer.subarray(start + 4, keyEnd);
+  const hasFields =
+    buffer[keyEnd + 1] === 0x65 &&
+    buffer[keyEnd + 2] === 0x78 &&
+    buffer[keyEnd + 3] === 0x70 &&
+    buffer[keyEnd + 4] === EQUALS;
+  if (key === undefined || key.length === 0 || !hasFields) {
     throw new ReplyDecodeError(
       `a malformed metadump line: "${clip(buffer.toString('latin1', start, end))}"`,
     );
   }
-  return { key, exptime, cas, size };
+  return new DumpLine(key, buffer.subarray(keyEnd, end));
 }
 
-function isDigits(buffer: Buffer, start: number, end: number, maxDigits: number): boolean {
-  if (end <= start || end - start > maxDigits) return false;
-  for (let i = start; i < end; i++) {
-    const byte = buffer[i] as number;
-    if (byte < 0x30 || byte > 0x39) return false;
+/** A dump entry whose fields after the key are parsed on first use. */
+class DumpLine implements DumpEntry {
+  private parsed: { exptime: number; cas: string; size: number } | undefined;
+
+  constructor(
+    readonly key: Buffer,
+    private readonly fields: Buffer,
+  ) {}
+
+  get exptime(): number {
+    return this.parse().exptime;
   }
-  return true;
+
+  get cas(): string {
+    return this.parse().cas;
+  }
+
+  get size(): number {
+    return this.parse().size;
+  }
+
+  private parse(): { exptime: number; cas: string; size: number } {
+    this.parsed ??= parseDumpFields(this.fields);
+    return this.parsed;
+  }
 }
 
-/** A decimal integer (optionally negative) from bytes; NaN when there is anything else. */
-function parseDecimal(buffer: Buffer, start: number, end: number): number {
-  let i = start;
-  const isNegative = buffer[i] === 0x2d;
-  if (isNegative) i++;
-  if (i >= end || end - i > 16) return NaN;
-  let value = 0;
-  for (; i < end; i++) {
-    const digit = (buffer[i] as number) - 0x30;
-    if (digit < 0 || digit > 9) return NaN;
-    value = value * 10 + digit;
+/** " exp=<n> la=<n> cas=<n> fetch=<yes|no> cls=<n> size=<n>", in one pass over the bytes. */
+function parseDumpFields(buffer: Buffer): { exptime: number; cas: string; size: number } {
+  const end = buffer.length;
+  let exptime = NaN;
+  let size = NaN;
+  let cas = '';
+  for (let i = 0; i < end;) {
+    const nameStart = ++i;
+    while (i < end && buffer[i] !== EQUALS && buffer[i] !== SPACE) i++;
+    const nameLength = i - nameStart;
+    if (buffer[i] !== EQUALS) continue; // a field without a value: not one we read
+    const valueStart = ++i;
+    const isNegative = buffer[i] === MINUS;
+    if (isNegative) i++;
+    let value = 0;
+    let isNumber = i < end && buffer[i] !== SPACE;
+    for (; i < end && buffer[i] !== SPACE; i++) {
+      const digit = (buffer[i] as number) - 0x30;
+      if (digit < 0 || digit > 9) isNumber = false;
+      else value = value * 10 + digit;
+    }
+    const first = buffer[nameStart];
+    if (nameLength === 3 && first === 0x65) {
+      exptime = isNumber && i - valueStart <= 12 ? (isNegative ? -value : value) : NaN; // exp
+    } else if (nameLength === 4 && first === 0x73) {
+      size = isNumber && !isNegative && i - valueStart <= 12 ? value : NaN; // size
+    } else if (nameLength === 3 && first === 0x63 && buffer[nameStart + 1] === 0x61) {
+      // cas: 64-bit, so kept as its digits rather than as a number that could lose precision
+      cas =
+        isNumber && !isNegative && i - valueStart <= 20
+          ? buffer.toString('latin1', valueStart, i)
+          : '';
+    }
   }
-  return isNegative ? -value : value;
+  if (Number.isNaN(exptime) || cas === '' || Number.isNaN(size)) {
+    throw new ReplyDecodeError(
+      `a malformed metadump line: "...${clip(buffer.toString('latin1'))}"`,
+    );
+  }
+  return { exptime, cas, size };
 }
 
 function parseInteger(text: string, line: string, min: number, max: number): number {
