@@ -5,7 +5,17 @@
  */
 
 /** The step of the work that failed; the console groups and colours errors by it. */
-export type ErrorStage = 'usage' | 'config' | 'connect' | 'auth' | 'protocol' | 'timeout' | 'io';
+export type ErrorStage =
+  | 'usage'
+  | 'config'
+  | 'connect'
+  | 'hostkey'
+  | 'auth'
+  | 'channel'
+  | 'command'
+  | 'protocol'
+  | 'timeout'
+  | 'io';
 
 /** Where an error happened. Only the fields that apply are set. */
 export interface ErrorPlace {
@@ -68,6 +78,26 @@ export class ProtocolError extends AstaireError {
 /** A node did not answer within its deadline. */
 export class TimeoutError extends AstaireError {
   readonly stage = 'timeout' as const;
+}
+
+/** An SSH server's host key is unknown and was not confirmed, or has changed, or is revoked. */
+export class HostKeyError extends AstaireError {
+  readonly stage = 'hostkey' as const;
+}
+
+/** No authentication method was accepted. */
+export class AuthError extends AstaireError {
+  readonly stage = 'auth' as const;
+}
+
+/** An SSH channel (a tunnel or a command's session) could not be opened. */
+export class ChannelError extends AstaireError {
+  readonly stage = 'channel' as const;
+}
+
+/** A remote command failed, or could not run. */
+export class RemoteCommandError extends AstaireError {
+  readonly stage = 'command' as const;
 }
 
 /** Turns anything thrown into the cross-boundary shape, keeping unknown errors' messages. */

@@ -1,0 +1,100 @@
+/**
+ * Reaching nodes as a cluster profile says: directly, or through an SSH tunnel from the node's SSH
+ * host. One SSH session per route serves every tunnel and command to that node; a session that
+ * closed is replaced by a new one on next use.
+ */
+import type SSHConfig from 'ssh-config';
+import { accessFor, type ClusterProfile } from '../cluster/cluster-profile.js';
+import { MemcachedClient } from '../memcached/client.js';
+import { MemcachedConnection, type ConnectionOptions } from '../memcached/connection.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, connectDirect } from './direct.js';
+import { DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH } from './known-hosts.js';
+import type { NodeConnector } from './node-connector.js';
+import { resolveSshRoute, type SshRoute } from './ssh-route.js';
+import { SshSession, type SshSessionOptions } from './ssh-session.js';
+
+export interface ProfileConnectorOptions extends Omit<ConnectionOptions, 'node'> {
+  readonly sshConfig: SSHConfig;
+  readonly ssh: Omit<SshSessionOptions, 'knownHostsFiles'> & {
+    readonly knownHostsFiles?: readonly string[];
+  };
+  readonly connectTimeoutMs?: number;
+}
+
+export interface ProfileConnector {
+  readonly connect: NodeConnector;
+  /** The SSH session for a node reached over SSH (for commands and files); undefined if direct. */
+  sessionFor(node: string): Promise<SshSession | undefined>;
+  /** Closes every SSH session. */
+  close(): void;
+}
+
+export function profileConnector(
+  profile: ClusterProfile,
+  options: ProfileConnectorOptions,
+): ProfileConnector {
+  const sessions = new Map<string, Promise<SshSession>>();
+  const sshOptions: SshSessionOptions = {
+    ...options.ssh,
+    knownHostsFiles:
+      options.ssh.knownHostsFiles ??
+      (profile.knownHostsFile === undefined
+        ? [DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH]
+        : [profile.knownHostsFile]),
+  };
+
+  const routeFor = (node: string): SshRoute | undefined => {
+    const access = accessFor(profile, node);
+    return access.via === 'ssh' ? resolveSshRoute(node, access, options.sshConfig) : undefined;
+  };
+
+  const session = (route: SshRoute): Promise<SshSession> => {
+    const key = route.hops.map((hop) => `${hop.user}@${hop.host}:${hop.port}`).join(' > ');
+    const existing = sessions.get(key);
+    if (existing !== undefined) {
+      return existing.then(
+        (open) => (open.isClosed ? replace() : open),
+        () => replace(),
+      );
+    }
+    return replace();
+    function replace(): Promise<SshSession> {
+      const opening = SshSession.open(route.hops, sshOptions);
+      sessions.set(key, opening);
+      opening.catch(() => sessions.delete(key));
+      return opening;
+    }
+  };
+
+  const connect: NodeConnector = async (node) => {
+    const connection = { ...options, node };
+    const access = accessFor(profile, node);
+    if (access.via === 'direct') {
+      const socket = await connectDirect(
+        access.address ?? node,
+        options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      );
+      return new MemcachedClient(new MemcachedConnection(socket, connection));
+    }
+    const route = routeFor(node) as SshRoute;
+    const open = await session(route);
+    const stream = await open.tunnel(route.memcached.host, route.memcached.port);
+    return new MemcachedClient(new MemcachedConnection(stream, connection));
+  };
+
+  return {
+    connect,
+    async sessionFor(node) {
+      const route = routeFor(node);
+      return route === undefined ? undefined : session(route);
+    },
+    close() {
+      for (const opening of sessions.values())
+        void opening.then(
+          (open) => open.close(),
+          () => undefined,
+        );
+      sessions.clear();
+    },
+  };
+}

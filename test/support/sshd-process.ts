@@ -1,0 +1,169 @@
+/**
+ * Real OpenSSH servers for tests: each runs as its own `sshd -D` on a loopback address of its own,
+ * with a host key and client keys generated for the run in a temporary directory, and is stopped
+ * by pid. The only thing outside that directory is /run/sshd, the empty directory sshd insists on
+ * for privilege separation, created if the system lacks it.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allocateLoopbackHost, type LoopbackHost } from './loopback-hosts.js';
+
+export interface ClientKeys {
+  readonly dir: string;
+  /** An unencrypted ed25519 key. */
+  readonly plain: string;
+  /** An ed25519 key encrypted with `passphrase`. */
+  readonly encrypted: string;
+  readonly passphrase: string;
+}
+
+export interface SshdProcess {
+  readonly host: string;
+  readonly port: number;
+  readonly pid: number;
+  /** The server's host public key line ("ssh-ed25519 AAAA..."). */
+  readonly hostKeyLine: string;
+  stop(): Promise<void>;
+  signal(sig: NodeJS.Signals): void;
+  /** Stops it and starts it again on the same address with a NEW host key. */
+  restartWithNewHostKey(): Promise<void>;
+}
+
+const SSHD = '/usr/sbin/sshd';
+const PORT = 2222;
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running)
+    if (child.pid !== undefined) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+});
+
+/** Client keys for a run: one plain, one encrypted; both are authorized on every sshd started with them. */
+export function makeClientKeys(): ClientKeys {
+  const dir = mkdtempSync(join(tmpdir(), 'astaire-ssh-keys-'));
+  const plain = join(dir, 'id_plain');
+  const encrypted = join(dir, 'id_encrypted');
+  const passphrase = 'correct horse battery staple';
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'astaire-test', '-f', plain]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    passphrase,
+    '-C',
+    'astaire-test',
+    '-f',
+    encrypted,
+  ]);
+  return { dir, plain, encrypted, passphrase };
+}
+
+export async function startSshd(keys: ClientKeys): Promise<SshdProcess> {
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const lock: LoopbackHost = await allocateLoopbackHost();
+  const host = lock.host;
+  const dir = mkdtempSync(join(tmpdir(), 'astaire-sshd-'));
+  writeFileSync(
+    join(dir, 'authorized_keys'),
+    readFileSync(`${keys.plain}.pub`, 'utf8') + readFileSync(`${keys.encrypted}.pub`, 'utf8'),
+    { mode: 0o600 },
+  );
+  let child: ChildProcess | undefined;
+  let hostKeyLine = '';
+
+  const start = async () => {
+    rmSync(join(dir, 'host_key'), { force: true });
+    rmSync(join(dir, 'host_key.pub'), { force: true });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+    hostKeyLine = readFileSync(join(dir, 'host_key.pub'), 'utf8')
+      .trim()
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      [
+        `ListenAddress ${host}:${PORT}`,
+        `HostKey ${join(dir, 'host_key')}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'PermitRootLogin yes',
+        'AllowTcpForwarding yes',
+        'LogLevel ERROR',
+        '',
+      ].join('\n'),
+    );
+    let stderr = '';
+    const spawned = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    spawned.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    running.add(spawned);
+    spawned.on('exit', () => running.delete(spawned));
+    child = spawned;
+    for (let waited = 0; ; waited += 20) {
+      if (spawned.exitCode !== null) throw new Error(`sshd exited: ${stderr}`);
+      if (await answers(host, PORT)) return;
+      if (waited > 5000) throw new Error(`sshd did not start on ${host}:${PORT}: ${stderr}`);
+      await sleep(20);
+    }
+  };
+
+  const stop = async () => {
+    const current = child;
+    if (current === undefined || current.exitCode !== null || current.signalCode !== null) return;
+    const exited = new Promise((resolve) => current.once('exit', resolve));
+    current.kill('SIGKILL');
+    await exited;
+  };
+
+  await start();
+  return {
+    host,
+    port: PORT,
+    get pid() {
+      return child?.pid ?? -1;
+    },
+    get hostKeyLine() {
+      return hostKeyLine;
+    },
+    async stop() {
+      await stop();
+      lock.release();
+    },
+    signal(sig) {
+      if (child?.pid !== undefined) process.kill(child.pid, sig);
+    },
+    async restartWithNewHostKey() {
+      await stop();
+      await start();
+    },
+  };
+}
+
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('data', (chunk: Buffer) => {
+      socket.destroy();
+      resolve(chunk.toString('latin1').startsWith('SSH-'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, host);
+  });
+}
