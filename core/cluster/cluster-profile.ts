@@ -38,6 +38,8 @@ export interface SshAccess {
   readonly jump?: readonly string[];
   /** memcached's address as seen from the SSH host; default 127.0.0.1:11211. */
   readonly memcached?: string;
+  /** Where cluster_settings is on this node, when not at the profile's settingsPath. */
+  readonly settingsPath?: string;
 }
 
 export type NodeAccess = DirectAccess | SshAccess;
@@ -115,6 +117,12 @@ export function parseClusterProfile(text: string, file: string): ClusterProfile 
   return profile;
 }
 
+/** Where cluster_settings is on `node`. */
+export function settingsPathFor(profile: ClusterProfile, node: string): string {
+  const access = accessFor(profile, node);
+  return (access.via === 'ssh' ? access.settingsPath : undefined) ?? profile.settingsPath;
+}
+
 /** How to reach `node` (a cluster_settings entry): its own access, else the defaults. */
 export function accessFor(profile: ClusterProfile, node: string): NodeAccess {
   return profile.nodes[node] ?? profile.defaults;
@@ -132,7 +140,7 @@ function parseAccess(value: unknown, field: string, fail: Fail): NodeAccess {
   if (object.via !== 'ssh') return fail(`${field}.via`, 'must be "direct" or "ssh"');
   onlyKeys(
     object,
-    ['via', 'host', 'user', 'port', 'identityFile', 'jump', 'memcached'],
+    ['via', 'host', 'user', 'port', 'identityFile', 'jump', 'memcached', 'settingsPath'],
     field,
     fail,
   );
@@ -144,6 +152,7 @@ function parseAccess(value: unknown, field: string, fail: Fail): NodeAccess {
     identityFile?: string;
     jump?: string[];
     memcached?: string;
+    settingsPath?: string;
   } = { via: 'ssh' };
   const host = optionalString(object.host, `${field}.host`, fail);
   if (host !== undefined) access.host = host;
@@ -172,6 +181,12 @@ function parseAccess(value: unknown, field: string, fail: Fail): NodeAccess {
   }
   const memcached = optionalAddress(object.memcached, `${field}.memcached`, fail);
   if (memcached !== undefined) access.memcached = memcached;
+  const settingsPath = optionalString(object.settingsPath, `${field}.settingsPath`, fail);
+  if (settingsPath !== undefined) {
+    if (!settingsPath.startsWith('/'))
+      fail(`${field}.settingsPath`, 'must be an absolute path on the node');
+    access.settingsPath = settingsPath;
+  }
   return access;
 }
 

@@ -4,6 +4,7 @@
  * closed is replaced by a new one on next use.
  */
 import type SSHConfig from 'ssh-config';
+import { AuthError, HostKeyError } from '../errors.js';
 import { accessFor, type ClusterProfile } from '../cluster/cluster-profile.js';
 import { MemcachedClient } from '../memcached/client.js';
 import { MemcachedConnection, type ConnectionOptions } from '../memcached/connection.js';
@@ -54,14 +55,21 @@ export function profileConnector(
     if (existing !== undefined) {
       return existing.then(
         (open) => (open.isClosed ? replace() : open),
-        () => replace(),
+        (error: unknown) => {
+          if (error instanceof HostKeyError || error instanceof AuthError) throw error;
+          return replace();
+        },
       );
     }
     return replace();
     function replace(): Promise<SshSession> {
       const opening = SshSession.open(route.hops, sshOptions);
       sessions.set(key, opening);
-      opening.catch(() => sessions.delete(key));
+      // A refused host key or failed login would only be refused again (and the operator asked
+      // again): keep that answer for this connector's life. Anything else may be transient.
+      opening.catch((error: unknown) => {
+        if (!(error instanceof HostKeyError || error instanceof AuthError)) sessions.delete(key);
+      });
       return opening;
     }
   };

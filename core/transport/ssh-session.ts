@@ -127,10 +127,16 @@ export class SshSession {
    */
   exec(
     command: string,
-    options: { readonly sudo?: boolean; readonly timeoutMs?: number } = {},
+    options: {
+      readonly sudo?: boolean;
+      readonly timeoutMs?: number;
+      readonly stdin?: string;
+      /** How to name the command in messages, when it is a long script. */
+      readonly label?: string;
+    } = {},
   ): Promise<CommandResult> {
     const line = options.sudo === true ? `sudo -n -- sh -c ${shellQuote(command)}` : command;
-    const place = { node: this.host, command };
+    const place = { node: this.host, command: options.label ?? command };
     return new Promise((resolve, reject) => {
       this.lastClient().exec(line, (error, channel) => {
         if (error !== undefined && error !== null) {
@@ -143,6 +149,8 @@ export class SshSession {
           resolve,
           reject,
         );
+        // The command's stdin: what was given, then end of file, so nothing waits for input.
+        channel.end(options.stdin ?? '');
       });
     });
   }

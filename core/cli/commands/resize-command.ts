@@ -2,7 +2,10 @@
 import { UsageError } from '../../errors.js';
 import { formatSettingsWarning } from '../../cluster/settings-lint.js';
 import { ResyncJob, type ResyncOptions, type ResyncSummary } from '../../resync/resync-engine.js';
-import { directConnector } from '../../transport/node-connector.js';
+import type { NodeConnector } from '../../transport/node-connector.js';
+import type { ClusterSettings } from '../../cluster/cluster-settings.js';
+import type { SettingsWarning } from '../../cluster/settings-lint.js';
+import { openNodeAccess } from '../node-access.js';
 import { byteRateOption, integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
@@ -25,6 +28,7 @@ servers list and reload again.
   --parallel N     nodes resynced at once (default 2)
   --full           full resyncs (every vbucket each node will hold)
   --json           one JSON event per line (each with its "target"), then one summary per node
+  --profile FILE   reach nodes as this cluster profile says (SSH tunnels, jump hosts)
   --rate N         bytes per second into each node; K, M and G multiply by 1024 (default: none)
 ${MODEL_OPTIONS_HELP}
 
@@ -41,6 +45,7 @@ export async function runResizeCommand(args: readonly string[], io: CliIo): Prom
       full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       rate: { type: 'string' },
+      profile: { type: 'string' },
       ...MODEL_OPTIONS,
     },
     false,
@@ -58,11 +63,34 @@ export async function runResizeCommand(args: readonly string[], io: CliIo): Prom
     );
   }
   const targets = [...new Set(settings.newServers)];
+  const access = await openNodeAccess(values.profile, io);
+  try {
+    return await resizeAll(values, parallel, settings, warnings, targets, access.connect, io);
+  } finally {
+    access.close();
+  }
+}
+
+async function resizeAll(
+  values: {
+    full: boolean;
+    json: boolean;
+    rate?: string | undefined;
+    vbuckets?: string | undefined;
+    replicas?: string | undefined;
+  },
+  parallel: number,
+  settings: ClusterSettings,
+  warnings: readonly SettingsWarning[],
+  targets: readonly string[],
+  connect: NodeConnector,
+  io: CliIo,
+): Promise<number> {
   const base = (target: string): ResyncOptions => ({
     target,
     settings,
     full: values.full,
-    connect: directConnector(),
+    connect,
     rateLimit: byteRateOption('resize', 'rate', values.rate) ?? 0,
     ...modelOptions('resize', values),
     ...(io.signal === undefined ? {} : { signal: io.signal }),

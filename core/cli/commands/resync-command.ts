@@ -2,7 +2,10 @@
 import { UsageError } from '../../errors.js';
 import { formatSettingsWarning } from '../../cluster/settings-lint.js';
 import { ResyncJob, type ResyncOptions } from '../../resync/resync-engine.js';
-import { directConnector } from '../../transport/node-connector.js';
+import type { NodeConnector } from '../../transport/node-connector.js';
+import type { ClusterSettings } from '../../cluster/cluster-settings.js';
+import type { SettingsWarning } from '../../cluster/settings-lint.js';
+import { openNodeAccess } from '../node-access.js';
 import { byteRateOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
@@ -26,6 +29,7 @@ overwritten. When every vbucket is streamed, NODE gets a tag record.
   --settings FILE  the cluster_settings file
   --full           stream every vbucket NODE will hold, not only those it lacks (after a restart)
   --json           print one JSON event per line, then a {"event": "summary"} object
+  --profile FILE   reach nodes as this cluster profile says (SSH tunnels, jump hosts)
   --rate N         limit the stream into NODE to N bytes per second; K, M and G multiply by
                    1024 (default: no limit)
 ${MODEL_OPTIONS_HELP}
@@ -43,6 +47,7 @@ export async function runResyncCommand(args: readonly string[], io: CliIo): Prom
       full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       rate: { type: 'string' },
+      profile: { type: 'string' },
       ...MODEL_OPTIONS,
     },
     false,
@@ -51,11 +56,39 @@ export async function runResyncCommand(args: readonly string[], io: CliIo): Prom
     throw new UsageError('BAD_ARGUMENTS', 'resync: --target NODE and --settings FILE are required');
   }
   const { settings, warnings } = await loadSettings(values.settings, io.cwd);
+  const access = await openNodeAccess(values.profile, io);
+  try {
+    return await resync(
+      { ...values, target: values.target },
+      settings,
+      warnings,
+      access.connect,
+      io,
+    );
+  } finally {
+    access.close();
+  }
+}
+
+async function resync(
+  values: {
+    target: string;
+    full: boolean;
+    json: boolean;
+    rate?: string | undefined;
+    vbuckets?: string | undefined;
+    replicas?: string | undefined;
+  },
+  settings: ClusterSettings,
+  warnings: readonly SettingsWarning[],
+  connect: NodeConnector,
+  io: CliIo,
+): Promise<number> {
   const options: ResyncOptions = {
     target: values.target,
     settings,
     full: values.full,
-    connect: directConnector(),
+    connect,
     rateLimit: byteRateOption('resync', 'rate', values.rate) ?? 0,
     ...modelOptions('resync', values),
     ...(io.signal === undefined ? {} : { signal: io.signal }),

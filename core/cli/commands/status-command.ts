@@ -1,7 +1,9 @@
 /** `astaire status`: every node of cluster_settings, as it is now. */
 import { UsageError } from '../../errors.js';
 import { clusterStatus, type NodeStatus } from '../../resync/node-status.js';
-import { directConnector } from '../../transport/node-connector.js';
+import { clusterNodes } from '../../cluster/worklist.js';
+import { checkAgreement, readNodeSettings, type NodeSettings } from '../../resize/node-settings.js';
+import { openNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { formatBytes, formatCount } from '../format-units.js';
@@ -18,29 +20,89 @@ resynced: give it a full resync).
   --json    print [{"node", "role", "isReachable", "version", "items", "bytes", "maxBytes",
             "evictions", "allowsDumps", "tag", "error"}, ...]
 
-Exit status 0 when every node answered; 1 otherwise.
+  --profile FILE  reach nodes as this cluster profile says; also reads cluster_settings on each
+            node over SSH and checks that they all agree
+
+Exit status 0 when every node answered (and, with --profile, all agree); 1 otherwise.
 `;
 
 export async function runStatusCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
     'status',
     args,
-    { settings: { type: 'string' }, json: { type: 'boolean', default: false } },
+    {
+      settings: { type: 'string' },
+      profile: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
     false,
   );
   if (values.settings === undefined)
     throw new UsageError('BAD_ARGUMENTS', 'status: --settings FILE is required');
   const { settings } = await loadSettings(values.settings, io.cwd);
-  const statuses = await clusterStatus(
-    settings,
-    directConnector({ timeoutMs: 3000, connectTimeoutMs: 3000 }),
-  );
-  if (values.json) {
-    io.stdout.write(JSON.stringify(statuses) + '\n');
-  } else {
-    io.stdout.write(renderStatus(statuses));
+  const access = await openNodeAccess(values.profile, io, {
+    timeoutMs: 3000,
+    connectTimeoutMs: 3000,
+  });
+  try {
+    const statuses = await clusterStatus(settings, access.connect);
+    // With a profile, each node's own cluster_settings is read too: a resize must not start while
+    // the nodes disagree about it.
+    const viaProfile = access.profile;
+    const onNodes =
+      viaProfile === undefined
+        ? undefined
+        : await Promise.all(
+            clusterNodes(settings).map((node) =>
+              readNodeSettings(viaProfile.connector, viaProfile.profile, node),
+            ),
+          );
+    const agreement = onNodes === undefined ? undefined : checkAgreement(onNodes);
+    if (values.json) {
+      const withSettings = statuses.map((status) => {
+        const mine = onNodes?.find((n) => n.node === status.node);
+        if (mine === undefined || agreement === undefined) return status;
+        return {
+          ...status,
+          clusterSettings: mine.settings ?? null,
+          settingsAgree: agreement.agrees.get(status.node) === true,
+          ...(mine.error === undefined ? {} : { settingsError: mine.error }),
+        };
+      });
+      io.stdout.write(JSON.stringify(withSettings) + '\n');
+    } else {
+      io.stdout.write(renderStatus(statuses));
+      if (onNodes !== undefined && agreement !== undefined)
+        io.stdout.write(renderNodeSettings(onNodes, agreement.agrees));
+    }
+    const isHealthy =
+      statuses.every((s) => s.isReachable) && (agreement === undefined || agreement.isAgreed);
+    return isHealthy ? EXIT_OK : EXIT_FAILURE;
+  } finally {
+    access.close();
   }
-  return statuses.every((s) => s.isReachable) ? EXIT_OK : EXIT_FAILURE;
+}
+
+function renderNodeSettings(
+  onNodes: readonly NodeSettings[],
+  agrees: ReadonlyMap<string, boolean>,
+): string {
+  let text = '\ncluster_settings on each node:\n';
+  for (const node of onNodes) {
+    if (node.settings === undefined) {
+      text += `  ${node.node}: UNREADABLE: ${node.error?.message ?? 'unknown error'}\n`;
+      continue;
+    }
+    const mark = agrees.get(node.node) === true ? 'agrees' : 'DISAGREES';
+    text += `  ${node.node}: ${mark}\n    servers=${node.settings.servers.join(',')}\n`;
+    if (node.settings.newServers.length > 0)
+      text += `    new_servers=${node.settings.newServers.join(',')}\n`;
+  }
+  const isAgreed = [...agrees.values()].every(Boolean);
+  text += isAgreed
+    ? 'All nodes agree.\n'
+    : 'The nodes DISAGREE: make cluster_settings the same everywhere before resizing.\n';
+  return text;
 }
 
 function renderStatus(statuses: readonly NodeStatus[]): string {

@@ -1,7 +1,7 @@
 /** `astaire verify`: is every key where the new allocation says it must be? */
 import { UsageError } from '../../errors.js';
 import { verifyResize } from '../../resync/verify.js';
-import { directConnector } from '../../transport/node-connector.js';
+import { openNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { formatCount } from '../format-units.js';
@@ -16,6 +16,7 @@ Checks that every key on a current replica is on each of its vbucket's new repli
 or newer timestamp (with no resize in progress: on each of its replicas). Reads only, unless
 --repair is given.
 
+  --profile FILE  reach nodes as this cluster profile says (SSH tunnels, jump hosts)
   --repair     stream what is missing or stale, by the resync's rule (never replacing newer data)
   --json       print {"checked", "missing", "stale", "repaired", "problems": [{"vbucket", "checked",
                "missing", "stale", "repaired"}], "failures": [{"node", "error"}], "isClean"}
@@ -33,6 +34,7 @@ export async function runVerifyCommand(args: readonly string[], io: CliIo): Prom
       settings: { type: 'string' },
       repair: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       ...MODEL_OPTIONS,
     },
     false,
@@ -41,9 +43,10 @@ export async function runVerifyCommand(args: readonly string[], io: CliIo): Prom
     throw new UsageError('BAD_ARGUMENTS', 'verify: --settings FILE is required');
   const { settings } = await loadSettings(values.settings, io.cwd);
   const progress = values.json ? undefined : new ProgressLine(io.stderr);
+  const access = await openNodeAccess(values.profile, io);
   const report = await verifyResize({
     settings,
-    connect: directConnector(),
+    connect: access.connect,
     repair: values.repair,
     ...modelOptions('verify', values),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
@@ -51,6 +54,7 @@ export async function runVerifyCommand(args: readonly string[], io: CliIo): Prom
     onProgress: (checked) =>
       progress?.update(`verifying: ${formatCount(checked)} key copies checked`),
   });
+  access.close();
   progress?.clear();
   if (values.json) {
     io.stdout.write(JSON.stringify(report) + '\n');

@@ -1,0 +1,193 @@
+/**
+ * The CLI with --profile: nodes reached through a real sshd, cluster_settings read on each node,
+ * and what happens without a terminal to confirm an unknown host key.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { computeStoreView } from '../../../core/cluster/store-view.js';
+import {
+  ClusterClients,
+  checkPlacement,
+  makeDataset,
+  writeThroughView,
+} from '../../support/cluster-data.js';
+import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
+import {
+  makeClientKeys,
+  startSshd,
+  type ClientKeys,
+  type SshdProcess,
+} from '../../support/sshd-process.js';
+import { CLI_PATH, REPO_ROOT } from '../../support/repo-paths.js';
+
+function astaire(
+  args: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // No terminal: stdin is not a TTY, as in CI or a script.
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('astaire with --profile, over SSH', () => {
+  let cluster: MemcachedCluster;
+  let keys: ClientKeys;
+  let sshd: SshdProcess;
+  let dir: string;
+  let settingsFile: string;
+  let nodeFiles: string[];
+  const clients = new ClusterClients();
+  const items = makeDataset({ seed: 51, count: 1500 });
+
+  const profileFile = (knownHosts: string) => {
+    const path = join(dir, `profile-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        knownHostsFile: knownHosts,
+        nodes: Object.fromEntries(
+          cluster.addresses.map((node, i) => [
+            node,
+            {
+              via: 'ssh',
+              host: sshd.host,
+              port: sshd.port,
+              user: userInfo().username,
+              identityFile: keys.plain,
+              memcached: node,
+              settingsPath: nodeFiles[i],
+            },
+          ]),
+        ),
+      }),
+    );
+    return path;
+  };
+
+  before(async () => {
+    cluster = await startCluster(4);
+    keys = makeClientKeys();
+    sshd = await startSshd(keys);
+    dir = mkdtempSync(join(tmpdir(), 'astaire-profile-'));
+    const n = cluster.addresses;
+    const text = `servers=${n.slice(0, 3).join(',')}\nnew_servers=${n.join(',')}\n`;
+    settingsFile = join(dir, 'cluster_settings');
+    writeFileSync(settingsFile, text);
+    nodeFiles = n.map((_, i) => join(dir, `node-${i}.cluster_settings`));
+    for (const file of nodeFiles) writeFileSync(file, text);
+    await writeThroughView(
+      computeStoreView({ servers: n.slice(0, 3), newServers: [] }),
+      items,
+      clients,
+    );
+  });
+  after(async () => {
+    await clients.close();
+    await sshd.stop();
+    await cluster.stop();
+  });
+
+  const knownHostsWithKey = () => {
+    const file = join(dir, `known_hosts-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`);
+    return file;
+  };
+
+  it('status reads every node through SSH and checks their cluster_settings agree', async () => {
+    const profile = profileFile(knownHostsWithKey());
+    const run = await astaire([
+      'status',
+      '--settings',
+      settingsFile,
+      '--profile',
+      profile,
+      '--json',
+    ]);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    const statuses = JSON.parse(run.stdout) as {
+      node: string;
+      isReachable: boolean;
+      settingsAgree: boolean;
+    }[];
+    assert.equal(statuses.length, 4);
+    assert.ok(statuses.every((s) => s.isReachable && s.settingsAgree));
+
+    writeFileSync(nodeFiles[2] as string, `servers=${cluster.addresses.slice(0, 3).join(',')}\n`);
+    try {
+      const split = await astaire(['status', '--settings', settingsFile, '--profile', profile]);
+      assert.equal(split.status, 1);
+      assert.match(
+        split.stdout,
+        new RegExp(`${cluster.addresses[2]?.replace(/\./g, '\\.')}: DISAGREES`),
+      );
+      assert.match(split.stdout, /The nodes DISAGREE/);
+    } finally {
+      writeFileSync(
+        nodeFiles[2] as string,
+        `servers=${cluster.addresses.slice(0, 3).join(',')}\nnew_servers=${cluster.addresses.join(',')}\n`,
+      );
+    }
+  });
+
+  it('resyncs a node through SSH tunnels', async () => {
+    const profile = profileFile(knownHostsWithKey());
+    const run = await astaire([
+      'resync',
+      '--target',
+      cluster.addresses[3] as string,
+      '--settings',
+      settingsFile,
+      '--profile',
+      profile,
+    ]);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /resync complete/);
+    const placement = await checkPlacement(
+      { servers: cluster.addresses.slice(0, 3), newServers: cluster.addresses },
+      items,
+      clients,
+    );
+    assert.deepEqual(placement.wrong.slice(0, 5), []);
+  });
+
+  it('without a terminal, refuses an unknown host key and says how to record it', async () => {
+    const profile = profileFile(join(dir, 'empty_known_hosts'));
+    const run = await astaire([
+      'status',
+      '--settings',
+      settingsFile,
+      '--profile',
+      profile,
+      '--json',
+    ]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /can't be established\.\nssh-ed25519 key fingerprint is SHA256:/);
+    assert.equal(
+      run.stderr.match(/can't be established/g)?.length,
+      1,
+      'asked once, not once per node',
+    );
+    assert.match(
+      run.stderr,
+      new RegExp(`ssh-keyscan -p ${sshd.port} ${sshd.host.replace(/\./g, '\\.')}`),
+    );
+    const statuses = JSON.parse(run.stdout) as {
+      isReachable: boolean;
+      error?: { code: string; detail: { stage: string } };
+    }[];
+    assert.ok(statuses.every((s) => !s.isReachable && s.error?.detail.stage === 'hostkey'));
+  });
+});
