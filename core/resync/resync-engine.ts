@@ -5,7 +5,7 @@
  * A vbucket is done only when a source streamed it to the end. When every vbucket is done, the tag
  * record is written on the target.
  */
-import { ConfigError, toErrorPayload, type ErrorPayload } from '../errors.js';
+import { AstaireError, ConfigError, toErrorPayload, type ErrorPayload } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, type StoreView } from '../cluster/store-view.js';
 import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
@@ -14,12 +14,14 @@ import type { NodeConnector } from '../transport/node-connector.js';
 import { RateLimiter } from './rate-limiter.js';
 import { addCounts, emptyCounts, type ResyncCounts } from './resync-counts.js';
 import {
+  DEFAULT_TUNING,
   SourceFailure,
   streamFromSource,
   type PassReport,
   type StreamTuning,
 } from './source-stream.js';
 import { writeTagRecord } from './tag-record.js';
+import { sleep } from '../util/sleep.js';
 
 export type VbucketState =
   | { readonly state: 'pending' }
@@ -169,6 +171,8 @@ class ResyncRun {
   private readonly moved = new Map<string, { keys: number; bytes: number }>();
   private readonly passes: PassReport[] = [];
   private unconfirmedKeys = 0;
+  private readonly reconnects = new Map<string, number>();
+  private readonly tuning: StreamTuning;
   private estimatedKeys = 0;
   private fatal: unknown;
 
@@ -179,6 +183,7 @@ class ResyncRun {
     private readonly heldBy: ReadonlyMap<string, number>,
   ) {
     this.vbucketCount = options.vbuckets ?? DEFAULT_VBUCKETS;
+    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     const external = options.signal;
     this.signal =
       external === undefined
@@ -381,6 +386,29 @@ class ResyncRun {
           for (const vbucket of vbuckets) this.setState(vbucket, { state: 'pending' });
           return;
         }
+        // A lost connection (a dropped SSH link, a node restarting) may come back: wait and stream
+        // these vbuckets again from the same source, from the start (the inject rule makes a
+        // repeat harmless), before giving up on the source or the target.
+        const cause = error instanceof SourceFailure ? error.reason : error;
+        const attempt = (this.reconnects.get(source) ?? 0) + 1;
+        if (isTransient(cause) && attempt <= this.tuning.reconnectAttempts) {
+          this.reconnects.set(source, attempt);
+          const delay = this.tuning.reconnectDelayMs * 2 ** (attempt - 1);
+          this.options.observer?.onNotice?.(
+            `${(cause as Error).message}; streaming ${source}'s ${vbuckets.size} unfinished vbuckets again in ` +
+              `${(delay / 1000).toFixed(1)} s (attempt ${attempt} of ${this.tuning.reconnectAttempts})`,
+          );
+          for (const vbucket of vbuckets) this.setState(vbucket, { state: 'pending' });
+          try {
+            await sleep(delay, this.signal);
+          } catch {
+            return; // cancelled while waiting: the vbuckets stay pending
+          }
+          const queue = this.queued.get(source) ?? new Set<number>();
+          for (const vbucket of vbuckets) queue.add(vbucket);
+          this.queued.set(source, queue);
+          continue;
+        }
         if (!(error instanceof SourceFailure)) {
           // The target failed (or a bug): no other replica can help. Stop everything.
           this.fatal ??= error;
@@ -479,4 +507,12 @@ class ResyncRun {
     });
     observer.onThroughput(samples, totals);
   }
+}
+
+/** Errors a retry may cure: the connection, not the data or the configuration. */
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof AstaireError &&
+    (error.stage === 'connect' || error.stage === 'timeout' || error.stage === 'channel')
+  );
 }

@@ -47,6 +47,10 @@ export interface StreamTuning {
   readonly maxPasses: number;
   /** How long to keep retrying while another crawler request runs on the source. */
   readonly crawlerBusyTimeoutMs: number;
+  /** Times a run is retried after losing its connections (a dropped SSH link, a restart). */
+  readonly reconnectAttempts: number;
+  /** The first wait before a retry; each next one doubles. */
+  readonly reconnectDelayMs: number;
 }
 
 export const DEFAULT_TUNING: StreamTuning = {
@@ -54,6 +58,8 @@ export const DEFAULT_TUNING: StreamTuning = {
   batchesInFlight: 8,
   maxPasses: 4,
   crawlerBusyTimeoutMs: 10 * 60 * 1000,
+  reconnectAttempts: 4,
+  reconnectDelayMs: 500,
 };
 
 export interface PassReport {

@@ -5,7 +5,7 @@
  * for privilege separation, created if the system lacks it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,12 @@ export interface SshdProcess {
   signal(sig: NodeJS.Signals): void;
   /** Stops it and starts it again on the same address with a NEW host key. */
   restartWithNewHostKey(): Promise<void>;
+  /**
+   * Kills the server and every session process it forked (as a crash or a reboot would), so that
+   * open SSH connections drop; `restart` brings it back with the same host key.
+   */
+  crash(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -81,10 +87,12 @@ export async function startSshd(keys: ClientKeys): Promise<SshdProcess> {
   let child: ChildProcess | undefined;
   let hostKeyLine = '';
 
-  const start = async () => {
-    rmSync(join(dir, 'host_key'), { force: true });
-    rmSync(join(dir, 'host_key.pub'), { force: true });
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  const start = async (newHostKey = true) => {
+    if (newHostKey) {
+      rmSync(join(dir, 'host_key'), { force: true });
+      rmSync(join(dir, 'host_key.pub'), { force: true });
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+    }
     hostKeyLine = readFileSync(join(dir, 'host_key.pub'), 'utf8')
       .trim()
       .split(' ')
@@ -153,6 +161,16 @@ export async function startSshd(keys: ClientKeys): Promise<SshdProcess> {
       await stop();
       await start();
     },
+    async crash() {
+      const pid = child?.pid;
+      if (pid !== undefined)
+        for (const descendant of descendantsOf(pid)) signalQuietly(descendant, 'SIGKILL');
+      await stop();
+    },
+    async restart() {
+      await stop();
+      await start(false);
+    },
   };
 }
 
@@ -166,4 +184,39 @@ function answers(host: string, port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
     socket.connect(port, host);
   });
+}
+
+/** Every process below `pid`, read from /proc (sshd forks one process tree per connection). */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const children = parents.get(ppid) ?? [];
+      children.push(Number(entry));
+      parents.set(ppid, children);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const child of parents.get(parent) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
 }

@@ -21,6 +21,8 @@ import {
 } from '../../support/memcached-process.js';
 
 const connect = directConnector({ timeoutMs: 2000, connectTimeoutMs: 2000 });
+// Retries of lost connections, quick: a dead node stays dead in these tests.
+const tuning = { reconnectDelayMs: 20 };
 
 describe('resync faults', () => {
   let cluster: MemcachedCluster;
@@ -57,6 +59,7 @@ describe('resync faults', () => {
       settings,
       full: false,
       connect,
+      tuning,
       rateLimit: 300_000,
       observer: {
         onVbucketState: (vbucket, state) =>
@@ -74,7 +77,10 @@ describe('resync faults', () => {
     assert.ok(killed, 'the source was killed while it streamed');
     assert.ok(summary.isComplete, JSON.stringify(summary.failed));
     const failedSource = summary.sources.find((s) => s.node === victim.address);
-    assert.match(failedSource?.failure ?? '', /^node [0-9.:]+ .*connection (was closed|lost)/);
+    assert.match(
+      failedSource?.failure ?? '',
+      /^node [0-9.:]+ .*(connection (was closed|lost)|cannot connect \(ECONNREFUSED\))/,
+    );
     // A vbucket of the victim went streaming -> pending -> streaming from another -> done.
     const movedOn = [...states.values()].filter(
       (history) =>
@@ -131,7 +137,7 @@ describe('resync faults', () => {
     await down.stop();
     const target = cluster.addresses[3] as string;
     const settings = { servers: [downAddress], newServers: [downAddress, target] };
-    const summary = await new ResyncJob({ target, settings, full: false, connect }).run();
+    const summary = await new ResyncJob({ target, settings, full: false, connect, tuning }).run();
     assert.equal(summary.isComplete, false);
     assert.equal(summary.tagWritten, false);
     assert.equal(summary.failed.length, summary.vbuckets);
@@ -154,6 +160,7 @@ describe('resync faults', () => {
       settings: withDownTarget,
       full: false,
       connect,
+      tuning,
     }).run();
     assert.equal(summary.isComplete, false);
     assert.equal(summary.error?.detail.node, target);
@@ -172,6 +179,7 @@ describe('resync faults', () => {
       settings,
       full: false,
       connect,
+      tuning,
       rateLimit: 200_000,
       signal: abort.signal,
     }).run();
@@ -180,7 +188,7 @@ describe('resync faults', () => {
     assert.equal(cancelled.tagWritten, false);
     assert.ok(cancelled.done < cancelled.vbuckets);
 
-    const rerun = await new ResyncJob({ target, settings, full: false, connect }).run();
+    const rerun = await new ResyncJob({ target, settings, full: false, connect, tuning }).run();
     assert.ok(rerun.isComplete);
     const placement = await checkPlacement(settings, items, clients);
     assert.deepEqual(placement.wrong.slice(0, 10), []);
@@ -215,7 +223,14 @@ describe('resync faults', () => {
 
   it('takes a new rate limit at once', async () => {
     const { settings, target } = await seeded(25);
-    const job = new ResyncJob({ target, settings, full: false, connect, rateLimit: 50_000 });
+    const job = new ResyncJob({
+      target,
+      settings,
+      full: false,
+      connect,
+      tuning,
+      rateLimit: 50_000,
+    });
     const started = Date.now();
     setTimeout(() => job.setRateLimit(0), 500);
     const summary = await job.run();
