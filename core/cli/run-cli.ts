@@ -13,6 +13,12 @@ import { RESYNC_HELP, runResyncCommand } from './commands/resync-command.js';
 import { RESIZE_HELP, runResizeCommand } from './commands/resize-command.js';
 import { STATUS_HELP, runStatusCommand } from './commands/status-command.js';
 import { VERIFY_HELP, runVerifyCommand } from './commands/verify-command.js';
+import {
+  PUSH_SETTINGS_HELP,
+  RELOAD_HELP,
+  runPushSettingsCommand,
+  runReloadCommand,
+} from './commands/push-settings-command.js';
 
 interface Command {
   readonly summary: string;
@@ -36,6 +42,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'show every node: up, items, dumps allowed, tag record',
     help: STATUS_HELP,
     run: runStatusCommand,
+  },
+  'push-settings': {
+    summary: 'write cluster_settings on every node (resize steps 1 and 4)',
+    help: PUSH_SETTINGS_HELP,
+    run: runPushSettingsCommand,
+  },
+  reload: {
+    summary: 'run the reload command on every node (resize steps 2 and 5)',
+    help: RELOAD_HELP,
+    run: runReloadCommand,
   },
   plan: {
     summary: 'show what a cluster_settings file moves, per vbucket and node',

@@ -40,6 +40,13 @@ export function terminalPrompts(io: CliIo): SshPrompts {
   };
 }
 
+/** Asks a yes/no question on the terminal; false when there is none. */
+export async function confirmOnTerminal(io: CliIo, question: string): Promise<boolean> {
+  const stdin = io.stdin as Partial<ReadStream>;
+  if (stdin.isTTY !== true || typeof stdin.setRawMode !== 'function') return false;
+  return (await readLine(io, question, true)).trim().toLowerCase() === 'yes';
+}
+
 function describeUnknownKey(question: HostKeyQuestion): string {
   const others =
     question.otherTypes.length === 0

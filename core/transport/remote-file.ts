@@ -134,15 +134,16 @@ export function lineDiff(before: string, after: string): string {
       i++;
       j++;
     } else if (
-      j < b.length &&
-      (i === a.length ||
-        ((lcs[i] as number[])[j + 1] as number) >= ((lcs[i + 1] as number[])[j] as number))
+      i < a.length &&
+      (j === b.length ||
+        ((lcs[i + 1] as number[])[j] as number) >= ((lcs[i] as number[])[j + 1] as number))
     ) {
-      out.push(`+${b[j]}`);
-      j++;
-    } else {
+      // Removals before additions, as diff prints them.
       out.push(`-${a[i]}`);
       i++;
+    } else {
+      out.push(`+${b[j]}`);
+      j++;
     }
   }
   while (out.length > 0 && out[out.length - 1] === ' ') out.pop(); // the trailing newline's empty line

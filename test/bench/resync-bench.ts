@@ -4,7 +4,8 @@
  *  - the ceiling: (a) the fresh target's own ingest rate for the same keys sent as a deep pipeline
  *    of quiet sets, and (b) the sources' own dump-and-fetch rate for those keys;
  *  - the original algorithm: one key at a time, fetch, then a get on the target, then an add or
- *    replace, waiting for each reply.
+ *    replace, waiting for each reply;
+ *  - the same resync with every node behind one SSH server (tunnels sharing one connection).
  * Every measurement that writes the target starts on a freshly started (empty, untouched) target,
  * as a joining node is. Server settings are left at their defaults. Prints figures; asserts nothing.
  *
@@ -22,6 +23,10 @@ import { directConnector } from '../../core/transport/node-connector.js';
 import { startCluster, type MemcachedCluster } from '../support/memcached-process.js';
 import { random } from '../support/cluster-data.js';
 import { REPO_ROOT } from '../support/repo-paths.js';
+import { makeClientKeys, startSshd } from '../support/sshd-process.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 
 const { values: args } = parseArgs({
   options: {
@@ -256,13 +261,18 @@ interface OursFigures extends Figures {
   readonly isComplete: boolean;
 }
 
-function runOurs(servers: string[], newServers: string[], target: string): Promise<OursFigures> {
+function runOurs(
+  servers: string[],
+  newServers: string[],
+  target: string,
+  profile?: string,
+): Promise<OursFigures> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
         `${REPO_ROOT}/dist/test/bench/resync-child.js`,
-        JSON.stringify({ target, servers, newServers }),
+        JSON.stringify({ target, servers, newServers, ...(profile === undefined ? {} : { profile }) }),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -275,6 +285,40 @@ function runOurs(servers: string[], newServers: string[], target: string): Promi
         : reject(new Error(`resync child exited ${status}`)),
     );
   });
+}
+
+async function runThroughSsh(
+  servers: string[],
+  newServers: string[],
+  target: string,
+): Promise<OursFigures> {
+  const keys = makeClientKeys();
+  const sshd = await startSshd(keys);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'astaire-bench-ssh-'));
+    const knownHosts = join(dir, 'known_hosts');
+    writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`);
+    const profile = join(dir, 'profile.json');
+    const via = {
+      via: 'ssh',
+      host: sshd.host,
+      port: sshd.port,
+      user: userInfo().username,
+      identityFile: keys.plain,
+    };
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        knownHostsFile: knownHosts,
+        nodes: Object.fromEntries(newServers.map((node) => [node, { ...via, memcached: node }])),
+      }),
+    );
+    const figures = await runOurs(servers, newServers, target, profile);
+    if (!figures.isComplete) throw new Error('the resync through SSH did not complete');
+    return figures;
+  } finally {
+    await sshd.stop();
+  }
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -312,6 +356,14 @@ async function benchProfile(profile: Profile, count: number, withBaselines: bool
       `peak RSS ${fmt(ours.maxRssKb / 1024)} MB`,
     ]);
     if (withBaselines) {
+      // The same resync with every node behind one SSH server: all tunnels share one connection.
+      await target.restart();
+      const viaSsh = await runThroughSsh(data.servers, data.newServers, target.address);
+      rows.push([
+        `astaire resync through one SSH tunnel host (all passes)`,
+        viaSsh,
+        `${fmt(perSecond(viaSsh).keys / perSecond(ours).keys, 2)}x direct`,
+      ]);
       await target.restart();
       const original = await measureOriginal(data.servers, target.address, data.wanted);
       rows.push([

@@ -4,27 +4,45 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import SSHConfig from 'ssh-config';
+import { parseClusterProfile } from '../../core/cluster/cluster-profile.js';
 import { ResyncJob } from '../../core/resync/resync-engine.js';
+import { profileConnector } from '../../core/transport/profile-connector.js';
 import { directConnector } from '../../core/transport/node-connector.js';
 
-const { target, servers, newServers } = JSON.parse(process.argv[2] ?? '{}') as {
+const { target, servers, newServers, profile } = JSON.parse(process.argv[2] ?? '{}') as {
   target: string;
   servers: string[];
   newServers: string[];
+  /** A cluster profile file: reach the nodes as it says (SSH tunnels) instead of directly. */
+  profile?: string;
 };
+const noPrompts = {
+  confirmHostKey: async () => false,
+  passphrase: async () => undefined,
+  password: async () => undefined,
+};
+const connector =
+  profile === undefined
+    ? undefined
+    : profileConnector(parseClusterProfile(readFileSync(profile, 'utf8'), profile), {
+        sshConfig: new SSHConfig(),
+        ssh: { prompts: noPrompts, agentSocket: '' },
+      });
 const started = performance.now();
 let firstPassEnded = 0;
 const summary = await new ResyncJob({
   target,
   settings: { servers, newServers },
   full: false,
-  connect: directConnector(),
+  connect: connector?.connect ?? directConnector(),
   observer: {
     onPass: (report) => {
       if (report.pass === 1) firstPassEnded = Math.max(firstPassEnded, performance.now() - started);
     },
   },
 }).run();
+connector?.close();
 process.stdout.write(
   JSON.stringify({
     isComplete: summary.isComplete,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -52,12 +52,13 @@ describe('astaire with --profile, over SSH', () => {
   const clients = new ClusterClients();
   const items = makeDataset({ seed: 51, count: 1500 });
 
-  const profileFile = (knownHosts: string) => {
+  const profileFile = (knownHosts: string, reloadCommand?: string) => {
     const path = join(dir, `profile-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(
       path,
       JSON.stringify({
         knownHostsFile: knownHosts,
+        ...(reloadCommand === undefined ? {} : { reloadCommand }),
         nodes: Object.fromEntries(
           cluster.addresses.map((node, i) => [
             node,
@@ -189,5 +190,55 @@ describe('astaire with --profile, over SSH', () => {
       error?: { code: string; detail: { stage: string } };
     }[];
     assert.ok(statuses.every((s) => !s.isReachable && s.error?.detail.stage === 'hostkey'));
+  });
+
+  it('push-settings shows each diff, writes only when confirmed, and keeps backups', async () => {
+    const profile = profileFile(knownHostsWithKey());
+    const n = cluster.addresses;
+    const step4 = join(dir, 'step4.cluster_settings');
+    writeFileSync(step4, `servers=${n.join(',')}\n`);
+    const before = nodeFiles.map((file) => readFileSync(file, 'utf8'));
+
+    const unconfirmed = await astaire(['push-settings', '--settings', step4, '--profile', profile]);
+    assert.equal(unconfirmed.status, 2);
+    assert.match(unconfirmed.stdout, new RegExp(`^--- ${n[0]?.replace(/\./g, '\\.')}:`, 'm'));
+    assert.match(unconfirmed.stdout, /^-servers=.*\n-new_servers=.*\n\+servers=/m);
+    assert.match(unconfirmed.stderr, /nothing was written \(not confirmed; use --yes/);
+    assert.deepEqual(
+      nodeFiles.map((file) => readFileSync(file, 'utf8')),
+      before,
+    );
+
+    const written = await astaire([
+      'push-settings',
+      '--settings',
+      step4,
+      '--profile',
+      profile,
+      '--yes',
+    ]);
+    assert.equal(written.status, 0, written.stderr + written.stdout);
+    for (const file of nodeFiles)
+      assert.equal(readFileSync(file, 'utf8'), `servers=${n.join(',')}\n`);
+    assert.equal((written.stdout.match(/: written \(previous file kept as /g) ?? []).length, 4);
+    const again = await astaire(['push-settings', '--settings', step4, '--profile', profile]);
+    assert.equal(again.status, 0, 'nothing to write: no confirmation needed');
+    assert.equal((again.stdout.match(/already holds these lists/g) ?? []).length, 4);
+  });
+
+  it('reload runs the reload command on every node, one at a time', async () => {
+    const log = join(dir, 'reload.log');
+    const profile = profileFile(knownHostsWithKey(), `echo reloaded >> ${log}`);
+    const run = await astaire([
+      'reload',
+      '--settings',
+      settingsFile,
+      '--profile',
+      profile,
+      '--yes',
+    ]);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.equal((run.stdout.match(/: reloaded\n/g) ?? []).length, 4);
+    assert.equal(readFileSync(log, 'utf8'), 'reloaded\n'.repeat(4));
   });
 });
