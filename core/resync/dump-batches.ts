@@ -1,13 +1,16 @@
 /**
  * The pipeline every whole-node pass shares (resync, verify): dump a node's keys with the LRU
  * crawler, keep those of the wanted vbuckets, and hand them on in batches, with at most
- * `batchesInFlight` batches under way. Beyond that the dump connection is not read, so memory is
- * bounded by the window, not by the number of keys. Astaire's own records are never handed on.
+ * `batchesInFlight` batches under way. The dump itself is never slowed down: memcached would stall
+ * its clients meanwhile. Keys waiting for a batch are held in memory up to a limit and on disk
+ * beyond, so memory stays bounded whatever the number of keys. Astaire's own records are never
+ * handed on.
  */
 import { CrawlerBusyError, DumpRefusedError, type MemcachedClient } from '../memcached/client.js';
 import type { DumpEntry } from '../memcached/decode.js';
 import { vbucketOfKey } from '../cluster/vbucket-hash.js';
 import { sleep } from '../util/sleep.js';
+import { SpillingKeyQueue } from './spilling-key-queue.js';
 import { isAstaireRecord } from './tag-record.js';
 
 export interface DumpedKey {
@@ -22,6 +25,8 @@ export interface DumpBatchOptions {
   readonly isWanted: (vbucket: number) => boolean;
   readonly batchSize: number;
   readonly batchesInFlight: number;
+  /** Listed keys kept in memory while they wait for a batch; beyond, they wait on disk. */
+  readonly memoryKeys?: number;
   /** How long to keep retrying while another crawler request runs on the node. */
   readonly crawlerBusyTimeoutMs: number;
   readonly signal: AbortSignal;
@@ -60,29 +65,34 @@ export async function forEachDumpBatch(options: DumpBatchOptions): Promise<numbe
 
 async function dumpInBatches(options: DumpBatchOptions): Promise<number> {
   const { dump } = options;
+  // The dump is read as fast as it comes, never paused (see SpillingKeyQueue for why); keys wait
+  // in the queue until a batch slot is free.
+  const queue = new SpillingKeyQueue(options.memoryKeys);
   let listed = 0;
-  let batch: DumpedKey[] = [];
   let inFlight = 0;
+  let isDumpDone = false;
   let failure: unknown;
   let drained: (() => void) | undefined;
 
-  const dispatch = () => {
-    const keys = batch;
-    batch = [];
-    inFlight++;
-    if (inFlight >= options.batchesInFlight) dump.connection.pause();
-    options
-      .processBatch(keys)
-      .catch((error: unknown) => {
-        failure ??= error;
-        // Stop the dump at once: the pass has failed, and the reason is `failure`.
-        dump.close();
-      })
-      .finally(() => {
-        inFlight--;
-        if (inFlight < options.batchesInFlight && failure === undefined) dump.connection.resume();
-        if (inFlight === 0) drained?.();
-      });
+  const pump = () => {
+    while (failure === undefined && inFlight < options.batchesInFlight) {
+      if (queue.size < options.batchSize && !isDumpDone) return;
+      const keys = queue.take(options.batchSize);
+      if (keys.length === 0) break;
+      inFlight++;
+      options
+        .processBatch(keys)
+        .catch((error: unknown) => {
+          failure ??= error;
+          // Stop the dump at once: the pass has failed, and the reason is `failure`.
+          dump.close();
+        })
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+    if (inFlight === 0 && (isDumpDone || failure !== undefined)) drained?.();
   };
 
   const onEntry = (entry: DumpEntry) => {
@@ -90,19 +100,25 @@ async function dumpInBatches(options: DumpBatchOptions): Promise<number> {
     const vbucket = vbucketOfKey(entry.key, options.vbucketCount);
     if (!options.isWanted(vbucket)) return;
     listed++;
-    batch.push({ key: entry.key, vbucket });
-    if (batch.length >= options.batchSize) dispatch();
+    queue.push(entry.key, vbucket);
+    if (queue.size >= options.batchSize) pump();
   };
 
   try {
-    await dumpWithRetry(options, onEntry);
-  } catch (error) {
-    if (failure === undefined) throw error;
+    try {
+      await dumpWithRetry(options, onEntry);
+    } catch (error) {
+      if (failure === undefined) throw error;
+    }
+    isDumpDone = true;
+    const settled = new Promise<void>((resolve) => (drained = resolve));
+    pump();
+    await settled;
+    if (failure !== undefined) throw failure;
+    return listed;
+  } finally {
+    queue.close();
   }
-  if (failure === undefined && batch.length > 0) dispatch();
-  if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-  if (failure !== undefined) throw failure;
-  return listed;
 }
 
 // Only one crawler request runs on a node at a time, and several targets of a resize may dump the

@@ -259,6 +259,7 @@ interface OursFigures extends Figures {
   readonly passes: number;
   readonly maxRssKb: number;
   readonly isComplete: boolean;
+  readonly why?: string;
 }
 
 function runOurs(
@@ -272,7 +273,12 @@ function runOurs(
       process.execPath,
       [
         `${REPO_ROOT}/dist/test/bench/resync-child.js`,
-        JSON.stringify({ target, servers, newServers, ...(profile === undefined ? {} : { profile }) }),
+        JSON.stringify({
+          target,
+          servers,
+          newServers,
+          ...(profile === undefined ? {} : { profile }),
+        }),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -314,7 +320,8 @@ async function runThroughSsh(
       }),
     );
     const figures = await runOurs(servers, newServers, target, profile);
-    if (!figures.isComplete) throw new Error('the resync through SSH did not complete');
+    if (!figures.isComplete)
+      throw new Error(`the resync through SSH did not complete: ${figures.why ?? '?'}`);
     return figures;
   } finally {
     await sshd.stop();
@@ -347,7 +354,7 @@ async function benchProfile(profile: Profile, count: number, withBaselines: bool
     }
     await target.restart();
     const ours = await runOurs(data.servers, data.newServers, target.address);
-    if (!ours.isComplete) throw new Error('the resync did not complete');
+    if (!ours.isComplete) throw new Error(`the resync did not complete: ${ours.why ?? '?'}`);
     const firstPass: Figures = { keys: ours.keys, bytes: ours.bytes, ms: ours.firstPassMs };
     rows.push([`astaire resync, first pass only`, firstPass, '']);
     rows.push([

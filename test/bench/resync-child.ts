@@ -46,6 +46,16 @@ connector?.close();
 process.stdout.write(
   JSON.stringify({
     isComplete: summary.isComplete,
+    ...(summary.isComplete
+      ? {}
+      : {
+          why:
+            summary.error?.message ??
+            summary.failed
+              .slice(0, 3)
+              .map((f) => f.reason)
+              .join('; '),
+        }),
     keys: summary.counts.keys,
     bytes: summary.counts.bytes,
     ms: performance.now() - started,
