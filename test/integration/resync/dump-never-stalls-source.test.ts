@@ -24,13 +24,11 @@ describe('a slow resync and the source it reads', () => {
       );
       for (let i = 0; i < count; i += 2000) {
         await client.setManyQuiet(
-          keys
-            .slice(i, i + 2000)
-            .map((key) => ({
-              key,
-              value: Buffer.alloc(100, 97),
-              options: { clientFlags: 1, exptime: 0, mode: 'set' as const },
-            })),
+          keys.slice(i, i + 2000).map((key) => ({
+            key,
+            value: Buffer.alloc(100, 97),
+            options: { clientFlags: 1, exptime: 0, mode: 'set' as const },
+          })),
         );
       }
       let handedOn = 0;
