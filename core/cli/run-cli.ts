@@ -13,6 +13,7 @@ import { RESYNC_HELP, runResyncCommand } from './commands/resync-command.js';
 import { RESIZE_HELP, runResizeCommand } from './commands/resize-command.js';
 import { STATUS_HELP, runStatusCommand } from './commands/status-command.js';
 import { VERIFY_HELP, runVerifyCommand } from './commands/verify-command.js';
+import { DEMO_HELP, runDemoCommand } from './commands/demo-command.js';
 import {
   PUSH_SETTINGS_HELP,
   RELOAD_HELP,
@@ -27,6 +28,11 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  demo: {
+    summary: 'a whole resize with resync on a demo cluster of its own (local memcached)',
+    help: DEMO_HELP,
+    run: runDemoCommand,
+  },
   resync: {
     summary: 'stream its vbuckets into one node',
     help: RESYNC_HELP,

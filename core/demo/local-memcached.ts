@@ -1,0 +1,100 @@
+/**
+ * memcached processes on this machine, for the demo cluster: started on loopback addresses in the
+ * foreground (so they die with us if we are killed), stopped by pid.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, ConnectError } from '../errors.js';
+import { parseServerAddress } from '../cluster/server-address.js';
+
+export interface LocalMemcached {
+  readonly address: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 5000;
+
+// The demo's memcached processes must not outlive it, however it ends (an error, a closed pipe).
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts memcached on `address` (a loopback host:port) with `memoryMb` of cache. */
+export async function startLocalMemcached(address: string, memoryMb = 64): Promise<LocalMemcached> {
+  const parsed = parseServerAddress(address);
+  if (!parsed.ok || !parsed.address.host.startsWith('127.')) {
+    throw new ConfigError(
+      'DEMO_NOT_LOOPBACK',
+      `the demo runs memcached on loopback addresses only, not ${address}`,
+    );
+  }
+  const { host, port } = parsed.address;
+  if (await isListening(host, port)) {
+    throw new ConnectError(
+      'DEMO_ADDRESS_IN_USE',
+      'something already listens there (another demo still running?); stop it first',
+      { node: address, command: 'memcached' },
+    );
+  }
+  const args = ['-l', host, '-p', String(port), '-m', String(memoryMb), '-U', '0'];
+  // memcached refuses to run as root unless told which user to be.
+  if (process.getuid?.() === 0) args.push('-u', 'root');
+  let stderr = '';
+  const child: ChildProcess = spawn('memcached', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  for (let waited = 0; ; waited += 25) {
+    const failed = await Promise.race([spawnError, sleep(25).then(() => undefined)]);
+    if (failed !== undefined) {
+      throw new ConfigError(
+        'MEMCACHED_NOT_FOUND',
+        `cannot run memcached (${failed.message}): install it (Debian: apt-get install memcached)`,
+      );
+    }
+    if (child.exitCode !== null) {
+      throw new ConnectError(
+        'DEMO_MEMCACHED_EXITED',
+        `memcached exited at start: ${stderr.trim() || 'no message'}`,
+        {
+          node: address,
+          command: 'memcached',
+        },
+      );
+    }
+    if (await isListening(host, port)) break;
+    if (waited > READY_TIMEOUT_MS) {
+      child.kill('SIGKILL');
+      throw new ConnectError('DEMO_MEMCACHED_SLOW', 'memcached did not start listening in 5 s', {
+        node: address,
+      });
+    }
+  }
+  return {
+    address,
+    pid: child.pid ?? -1,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(2000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
