@@ -4,7 +4,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import { MORE, type Collector, type MemcachedConnection } from './connection.js';
-import type { DumpEntry, MetaReply, Reply } from './decode.js';
+import type { DumpEntry, Reply } from './decode.js';
 import {
   META_NOOP,
   VERSION_COMMAND,
@@ -286,12 +286,10 @@ export class MemcachedClient {
     const what = reply.kind === 'meta' ? `${reply.code} (meta)` : reply.kind;
     return new ProtocolError(
       'UNEXPECTED_REPLY',
-      `memcached answered ${what}, which does not fit the command`,
+      `memcached answered ${what}, which does not fit the command; is this a memcached 1.6 server?`,
       place,
     );
   }
 }
 
 const ALL_ITEM_FLAGS: MetaGetFlags = { value: true, clientFlags: true, ttl: true, cas: true };
-
-export type { MetaReply };

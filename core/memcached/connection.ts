@@ -70,7 +70,13 @@ export class MemcachedConnection {
       ),
     );
     stream.on('close', () =>
-      this.fail(new ConnectError('CONNECTION_CLOSED', 'the connection was closed', this.place())),
+      this.fail(
+        new ConnectError(
+          'CONNECTION_CLOSED',
+          'the connection was closed (did the node restart, or the network drop?)',
+          this.place(),
+        ),
+      ),
     );
   }
 

@@ -281,16 +281,21 @@ function parseDumpLine(buffer: Buffer, start: number, end: number): DumpEntry {
       `a malformed metadump line: "${clip(buffer.toString('latin1', start, end))}"`,
     );
   }
-  return new DumpLine(key, buffer.subarray(keyEnd, end));
+  return new DumpLine(key, buffer, keyEnd, end);
 }
 
-/** A dump entry whose fields after the key are parsed on first use. */
+/**
+ * A dump entry whose fields after the key are parsed on first use. It keeps offsets into the
+ * chunk rather than a view of it: no allocation per line for fields a resync never reads.
+ */
 class DumpLine implements DumpEntry {
   private parsed: { exptime: number; cas: string; size: number } | undefined;
 
   constructor(
     readonly key: Buffer,
-    private readonly fields: Buffer,
+    private readonly chunk: Buffer,
+    private readonly fieldsStart: number,
+    private readonly fieldsEnd: number,
   ) {}
 
   get exptime(): number {
@@ -306,18 +311,21 @@ class DumpLine implements DumpEntry {
   }
 
   private parse(): { exptime: number; cas: string; size: number } {
-    this.parsed ??= parseDumpFields(this.fields);
+    this.parsed ??= parseDumpFields(this.chunk, this.fieldsStart, this.fieldsEnd);
     return this.parsed;
   }
 }
 
 /** " exp=<n> la=<n> cas=<n> fetch=<yes|no> cls=<n> size=<n>", in one pass over the bytes. */
-function parseDumpFields(buffer: Buffer): { exptime: number; cas: string; size: number } {
-  const end = buffer.length;
+function parseDumpFields(
+  buffer: Buffer,
+  start: number,
+  end: number,
+): { exptime: number; cas: string; size: number } {
   let exptime = NaN;
   let size = NaN;
   let cas = '';
-  for (let i = 0; i < end;) {
+  for (let i = start; i < end;) {
     const nameStart = ++i;
     while (i < end && buffer[i] !== EQUALS && buffer[i] !== SPACE) i++;
     const nameLength = i - nameStart;
@@ -347,7 +355,7 @@ function parseDumpFields(buffer: Buffer): { exptime: number; cas: string; size: 
   }
   if (Number.isNaN(exptime) || cas === '' || Number.isNaN(size)) {
     throw new ReplyDecodeError(
-      `a malformed metadump line: "...${clip(buffer.toString('latin1'))}"`,
+      `a malformed metadump line: "...${clip(buffer.toString('latin1', start, end))}"`,
     );
   }
   return { exptime, cas, size };

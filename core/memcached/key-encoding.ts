@@ -32,11 +32,6 @@ export function isTextSafe(key: Uint8Array): boolean {
   return true;
 }
 
-/** The bytes of a key from a reply's `k` flag (base64 when the reply also has `b`). */
-export function fromReplyKey(token: string, isBase64: boolean): Buffer {
-  return isBase64 ? Buffer.from(token, 'base64') : Buffer.from(token, 'latin1');
-}
-
 /**
  * Decodes metadump's URI-encoded key into bytes. Not decodeURIComponent: a key need not be UTF-8,
  * and '+' is a literal plus here. Returns undefined for a malformed escape.

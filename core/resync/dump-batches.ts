@@ -35,9 +35,9 @@ export interface DumpBatchOptions {
   readonly processBatch: (keys: readonly DumpedKey[]) => Promise<void>;
 }
 
-// memcached runs one crawler request at a time, and while a dump waits on a connection that we
-// stopped reading (backpressure), it keeps the crawler: a second dump of that node gets no reply at
-// all, not BUSY, until the first moves on. So within this process dumps of one node take turns.
+// memcached runs one crawler request at a time: a second dump of a node is refused as BUSY, or,
+// while the first waits for its reader, left unanswered. So within this process (a resize runs
+// several targets that dump the same sources) dumps of one node take turns instead of polling.
 const dumpTurns = new Map<string, Promise<void>>();
 
 async function takeDumpTurn(node: string): Promise<() => void> {

@@ -9,6 +9,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import type { MemcachedClient, SetRequest } from '../memcached/client.js';
+import type { DumpedKey } from './dump-batches.js';
 import { exptimeForRemainingTtl } from './expiry.js';
 import type { ResyncCounts } from './resync-counts.js';
 import { isNewerStamp } from './timestamp.js';
@@ -21,6 +22,38 @@ export interface SourceItem {
   readonly clientFlags: number;
   /** Remaining TTL in seconds, -1 for never. */
   readonly ttl: number;
+}
+
+/** What a fetch of listed keys found: the items, and the keys gone since they were listed. */
+export interface FetchedItems {
+  readonly items: SourceItem[];
+  /** Value bytes of the items. */
+  readonly bytes: number;
+  readonly vanished: readonly DumpedKey[];
+}
+
+/** Fetches the value, client flags and remaining TTL of `keys` from a source, pipelined. */
+export async function fetchSourceItems(
+  source: MemcachedClient,
+  keys: readonly DumpedKey[],
+): Promise<FetchedItems> {
+  const fetched = await source.getMany(
+    keys.map((k) => k.key),
+    { value: true, clientFlags: true, ttl: true },
+  );
+  const items: SourceItem[] = [];
+  const vanished: DumpedKey[] = [];
+  let bytes = 0;
+  keys.forEach((listed, index) => {
+    const item = fetched[index];
+    if (item?.value === undefined || item.clientFlags === undefined || item.ttl === undefined) {
+      vanished.push(listed); // deleted or expired since the dump listed it
+      return;
+    }
+    items.push({ ...listed, value: item.value, clientFlags: item.clientFlags, ttl: item.ttl });
+    bytes += item.value.length;
+  });
+  return { items, bytes, vanished };
 }
 
 /** Rounds of read-and-decide for a key whose CAS keeps changing under us, before giving up. */
@@ -54,7 +87,8 @@ export async function injectItems(
     if (round === MAX_DECISION_ROUNDS) {
       throw new ProtocolError(
         'RESYNC_RACE_LIMIT',
-        `${toAdd.length} keys changed under every one of ${MAX_DECISION_ROUNDS} attempts to copy them`,
+        `${toAdd.length} keys changed under every one of ${MAX_DECISION_ROUNDS} attempts to copy them ` +
+          '(clients rewrite them constantly); run the resync again',
         { node: target.node, command: 'ms' },
       );
     }

@@ -10,6 +10,7 @@ import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, type StoreView } from '../cluster/store-view.js';
 import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
 import { computeWorklist, nodeRole } from '../cluster/worklist.js';
+import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { RateLimiter } from './rate-limiter.js';
 import { addCounts, emptyCounts, type ResyncCounts } from './resync-counts.js';
@@ -22,6 +23,7 @@ import {
 } from './source-stream.js';
 import { writeTagRecord } from './tag-record.js';
 import { sleep } from '../util/sleep.js';
+import { getOrCreate } from '../util/get-or-create.js';
 
 export type VbucketState =
   | { readonly state: 'pending' }
@@ -228,29 +230,31 @@ class ResyncRun {
       else if (state.state === 'failed') failed.push({ vbucket, reason: state.reason });
     }
     // A target that evicts while being filled has lost data (some of it just streamed): that is
-    // a failed resync, however many vbuckets were streamed.
-    const evictionsAfter = this.fatal === undefined ? await this.targetEvictions() : undefined;
-    const targetEvictions =
-      evictionsBefore === undefined || evictionsAfter === undefined
-        ? 0
-        : Math.max(0, evictionsAfter - evictionsBefore);
-    if (targetEvictions > 0) {
-      this.options.observer?.onNotice?.(
-        `${this.options.target} evicted ${targetEvictions} items during the resync: it is too small for ` +
-          'its share of the data (raise its memory limit, -m), so the resync is not complete',
-      );
-    }
-    const isComplete = !cancelled && done === this.state.size && targetEvictions === 0;
+    // a failed resync, however many vbuckets were streamed. One connection reads the evictions and
+    // then, if all is well, writes the tag record.
+    let targetEvictions = 0;
     let tagWritten = false;
-    if (isComplete) {
-      const client = await this.options.connect(this.options.target, 'tag');
+    let isComplete = false;
+    if (this.fatal === undefined) {
+      const client = await this.options.connect(this.options.target, 'finish');
       try {
-        await writeTagRecord(client, {
-          resyncedAt: new Date().toISOString(),
-          full: this.options.full,
-          tool: 'astaire-console',
-        });
-        tagWritten = true;
+        const evictionsAfter = await evictionsOf(client);
+        targetEvictions = Math.max(0, evictionsAfter - (evictionsBefore ?? evictionsAfter));
+        if (targetEvictions > 0) {
+          this.options.observer?.onNotice?.(
+            `${this.options.target} evicted ${targetEvictions} items during the resync: it is too small for ` +
+              'its share of the data (raise its memory limit, -m), so the resync is not complete',
+          );
+        }
+        isComplete = !cancelled && done === this.state.size && targetEvictions === 0;
+        if (isComplete) {
+          await writeTagRecord(client, {
+            resyncedAt: new Date().toISOString(),
+            full: this.options.full,
+            tool: 'astaire-console',
+          });
+          tagWritten = true;
+        }
       } finally {
         client.close();
       }
@@ -275,8 +279,7 @@ class ResyncRun {
       readonly error: ErrorPayload | undefined;
     },
   ): ResyncSummary {
-    const counts = emptyCounts();
-    for (const vbucketCounts of this.perVbucket.values()) addCounts(counts, vbucketCounts);
+    const counts = this.totalCounts();
     const sourceNames = new Set([...this.moved.keys(), ...this.failedSources.keys()]);
     return {
       target: this.options.target,
@@ -315,12 +318,7 @@ class ResyncRun {
       });
       return;
     }
-    let queue = this.queued.get(source);
-    if (queue === undefined) {
-      queue = new Set();
-      this.queued.set(source, queue);
-    }
-    queue.add(vbucket);
+    getOrCreate(this.queued, source, () => new Set<number>()).add(vbucket);
   }
 
   /** Starts a worker for every source with queued vbuckets and none running. */
@@ -355,10 +353,9 @@ class ResyncRun {
           rateLimiter: this.limiter,
           countsFor: (vbucket) => this.countsFor(vbucket),
           onMoved: (keys, bytes) => {
-            const moved = this.moved.get(source) ?? { keys: 0, bytes: 0 };
+            const moved = getOrCreate(this.moved, source, () => ({ keys: 0, bytes: 0 }));
             moved.keys += keys;
             moved.bytes += bytes;
-            this.moved.set(source, moved);
           },
           onPass: (report) => {
             this.passes.push(report);
@@ -370,7 +367,7 @@ class ResyncRun {
               (items * vbuckets.size) / Math.max(1, this.heldBy.get(source) ?? 1);
             this.options.observer?.onEstimate?.(Math.round(this.estimatedKeys));
           },
-          ...(this.options.tuning === undefined ? {} : { tuning: this.options.tuning }),
+          tuning: this.tuning,
         });
         if (!result.isConfirmed) {
           const last = result.passes[result.passes.length - 1];
@@ -404,9 +401,8 @@ class ResyncRun {
           } catch {
             return; // cancelled while waiting: the vbuckets stay pending
           }
-          const queue = this.queued.get(source) ?? new Set<number>();
+          const queue = getOrCreate(this.queued, source, () => new Set<number>());
           for (const vbucket of vbuckets) queue.add(vbucket);
-          this.queued.set(source, queue);
           continue;
         }
         if (!(error instanceof SourceFailure)) {
@@ -435,27 +431,28 @@ class ResyncRun {
     }
   }
 
-  /** The target's eviction counter; undefined when it cannot be read (the resync then reports why). */
+  /** The target's eviction counter at the start; undefined when it cannot be reached yet. */
   private async targetEvictions(): Promise<number | undefined> {
     try {
       const client = await this.options.connect(this.options.target, 'stats');
       try {
-        return Number((await client.stats()).get('evictions') ?? 0);
+        return await evictionsOf(client);
       } finally {
         client.close();
       }
     } catch {
-      return undefined;
+      return undefined; // the streams will meet the same failure and report it
     }
   }
 
   private countsFor(vbucket: number): ResyncCounts {
-    let counts = this.perVbucket.get(vbucket);
-    if (counts === undefined) {
-      counts = emptyCounts();
-      this.perVbucket.set(vbucket, counts);
-    }
-    return counts;
+    return getOrCreate(this.perVbucket, vbucket, emptyCounts);
+  }
+
+  private totalCounts(): ResyncCounts {
+    const total = emptyCounts();
+    for (const counts of this.perVbucket.values()) addCounts(total, counts);
+    return total;
   }
 
   private setState(vbucket: number, state: VbucketState): void {
@@ -483,8 +480,7 @@ class ResyncRun {
       targetBytes += moved.bytes;
       totals.push({ node, role: 'source', keys: moved.keys, bytes: moved.bytes });
     }
-    const counts = emptyCounts();
-    for (const vbucketCounts of this.perVbucket.values()) addCounts(counts, vbucketCounts);
+    const counts = this.totalCounts();
     totals.unshift({
       node: this.options.target,
       role: 'target',
@@ -515,4 +511,8 @@ function isTransient(error: unknown): boolean {
     error instanceof AstaireError &&
     (error.stage === 'connect' || error.stage === 'timeout' || error.stage === 'channel')
   );
+}
+
+async function evictionsOf(client: MemcachedClient): Promise<number> {
+  return Number((await client.stats()).get('evictions') ?? 0);
 }

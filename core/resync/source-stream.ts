@@ -3,9 +3,8 @@
  *
  * The source's key list comes from `lru_crawler metadump hash` on a connection of its own; keys of
  * the wanted vbuckets are gathered into batches, each fetched from the source with pipelined meta
- * gets and written to the target by the inject rule. At most `batchesInFlight` batches are under
- * way; beyond that the dump connection stops being read, so memory is bounded by the window, not
- * by the number of keys.
+ * gets and written to the target by the inject rule, at most `batchesInFlight` batches at a time
+ * (see dump-batches.ts: the dump itself is never slowed down, and memory stays bounded).
  *
  * The crawler skips items that are locked or referenced as it passes, so a dump of a live node is
  * not complete. After the first pass the source is dumped again and only keys the target lacks are
@@ -15,7 +14,7 @@ import type { AstaireError } from '../errors.js';
 import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { forEachDumpBatch, type DumpedKey } from './dump-batches.js';
-import { injectItems, type SourceItem } from './inject.js';
+import { fetchSourceItems, injectItems } from './inject.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ResyncCounts } from './resync-counts.js';
 
@@ -153,21 +152,8 @@ async function runPass(
     }
     missing += wanted.length;
     if (wanted.length === 0) return;
-    const fetched = await clients.fetch.getMany(
-      wanted.map((k) => k.key),
-      { value: true, clientFlags: true, ttl: true },
-    );
-    const items: SourceItem[] = [];
-    let bytes = 0;
-    wanted.forEach(({ key, vbucket }, index) => {
-      const item = fetched[index];
-      if (item?.value === undefined || item.clientFlags === undefined || item.ttl === undefined) {
-        options.countsFor(vbucket).vanished++; // deleted or expired since the dump listed it
-        return;
-      }
-      items.push({ key, vbucket, value: item.value, clientFlags: item.clientFlags, ttl: item.ttl });
-      bytes += item.value.length;
-    });
+    const { items, bytes, vanished } = await fetchSourceItems(clients.fetch, wanted);
+    for (const { vbucket } of vanished) options.countsFor(vbucket).vanished++;
     await options.rateLimiter.take(bytes, options.signal);
     await injectItems(clients.target, items, options.countsFor);
     for (const item of items) {

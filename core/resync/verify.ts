@@ -11,10 +11,11 @@ import { computeStoreView, type StoreViewOptions } from '../cluster/store-view.j
 import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { forEachDumpBatch, type DumpedKey } from './dump-batches.js';
-import { injectItems, type SourceItem } from './inject.js';
+import { fetchSourceItems, injectItems } from './inject.js';
 import { emptyCounts, type ResyncCounts } from './resync-counts.js';
 import { DEFAULT_TUNING, type StreamTuning } from './source-stream.js';
 import { isNewerStamp } from './timestamp.js';
+import { getOrCreate } from '../util/get-or-create.js';
 
 export interface VerifyOptions extends StoreViewOptions {
   readonly settings: ClusterSettings;
@@ -57,14 +58,14 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
   const failures: { node: string; error: ErrorPayload }[] = [];
   let checkedKeys = 0;
 
-  const statsFor = (vbucket: number) => {
-    let stats = perVbucket.get(vbucket);
-    if (stats === undefined) {
-      stats = { vbucket, checked: 0, missing: 0, stale: 0, repaired: 0 };
-      perVbucket.set(vbucket, stats);
-    }
-    return stats;
-  };
+  const statsFor = (vbucket: number) =>
+    getOrCreate(perVbucket, vbucket, () => ({
+      vbucket,
+      checked: 0,
+      missing: 0,
+      stale: 0,
+      repaired: 0,
+    }));
   // For each vbucket, the replicas that must hold its keys once the resize is over.
   const futureOf = (vbucket: number) => {
     const allocation = view.vbuckets[vbucket];
@@ -87,15 +88,8 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
       // Promises, not clients, are cached: concurrent batches asking for the same node at once
       // must share one connection, not race to open several.
       const clients = new Map<string, Promise<MemcachedClient>>();
-      const open = (node: string, purpose: string) => {
-        const key = `${node} ${purpose}`;
-        let client = clients.get(key);
-        if (client === undefined) {
-          client = options.connect(node, purpose);
-          clients.set(key, client);
-        }
-        return client;
-      };
+      const open = (node: string, purpose: string) =>
+        getOrCreate(clients, `${node} ${purpose}`, () => options.connect(node, purpose));
       try {
         const dump = await open(source, 'verify dump');
         const fetch = await open(source, 'verify fetch');
@@ -176,10 +170,7 @@ async function checkBatch(
     const stamp = atSource[index]?.clientFlags;
     if (stamp === undefined) return; // gone from the source since the dump: nothing to check
     for (const replica of futureOf(key.vbucket)) {
-      if (replica === source) continue;
-      const list = byReplica.get(replica) ?? [];
-      list.push({ key, stamp });
-      byReplica.set(replica, list);
+      if (replica !== source) getOrCreate(byReplica, replica, () => []).push({ key, stamp });
     }
   });
 
@@ -214,26 +205,9 @@ async function repairKeys(
   target: MemcachedClient,
   statsFor: (vbucket: number) => VbucketVerification,
 ): Promise<void> {
-  const fetched = await fetch.getMany(
-    keys.map((k) => k.key),
-    { value: true, clientFlags: true, ttl: true },
-  );
-  const items: SourceItem[] = [];
-  keys.forEach(({ key, vbucket }, index) => {
-    const item = fetched[index];
-    if (item?.value === undefined || item.clientFlags === undefined || item.ttl === undefined)
-      return;
-    items.push({ key, vbucket, value: item.value, clientFlags: item.clientFlags, ttl: item.ttl });
-  });
+  const { items } = await fetchSourceItems(fetch, keys);
   const counts = new Map<number, ResyncCounts>();
-  await injectItems(target, items, (vbucket) => {
-    let c = counts.get(vbucket);
-    if (c === undefined) {
-      c = emptyCounts();
-      counts.set(vbucket, c);
-    }
-    return c;
-  });
+  await injectItems(target, items, (vbucket) => getOrCreate(counts, vbucket, emptyCounts));
   for (const [vbucket, c] of counts) {
     // A key found newer on the target meanwhile needed no repair: it is fixed all the same.
     statsFor(vbucket).repaired += c.added + c.replaced + c.skippedNewer;

@@ -6,20 +6,21 @@
 import type SSHConfig from 'ssh-config';
 import { AuthError, HostKeyError } from '../errors.js';
 import { accessFor, type ClusterProfile } from '../cluster/cluster-profile.js';
-import { MemcachedClient } from '../memcached/client.js';
-import { MemcachedConnection, type ConnectionOptions } from '../memcached/connection.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, connectDirect } from './direct.js';
 import { DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH } from './known-hosts.js';
-import type { NodeConnector } from './node-connector.js';
+import {
+  clientOver,
+  connectDirectClient,
+  type DirectConnectorOptions,
+  type NodeConnector,
+} from './node-connector.js';
 import { resolveSshRoute, type SshRoute } from './ssh-route.js';
 import { SshSession, type SshSessionOptions } from './ssh-session.js';
 
-export interface ProfileConnectorOptions extends Omit<ConnectionOptions, 'node'> {
+export interface ProfileConnectorOptions extends DirectConnectorOptions {
   readonly sshConfig: SSHConfig;
   readonly ssh: Omit<SshSessionOptions, 'knownHostsFiles'> & {
     readonly knownHostsFiles?: readonly string[];
   };
-  readonly connectTimeoutMs?: number;
 }
 
 export interface ProfileConnector {
@@ -75,19 +76,11 @@ export function profileConnector(
   };
 
   const connect: NodeConnector = async (node) => {
-    const connection = { ...options, node };
     const access = accessFor(profile, node);
-    if (access.via === 'direct') {
-      const socket = await connectDirect(
-        access.address ?? node,
-        options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      );
-      return new MemcachedClient(new MemcachedConnection(socket, connection));
-    }
+    if (access.via === 'direct') return connectDirectClient(node, access.address ?? node, options);
     const route = routeFor(node) as SshRoute;
     const open = await session(route);
-    const stream = await open.tunnel(route.memcached.host, route.memcached.port);
-    return new MemcachedClient(new MemcachedConnection(stream, connection));
+    return clientOver(await open.tunnel(route.memcached.host, route.memcached.port), node, options);
   };
 
   return {

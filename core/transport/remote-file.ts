@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { RemoteCommandError } from '../errors.js';
-import { shellQuote, type SshSession } from './ssh-session.js';
+import { shellQuote } from './shell-quote.js';
+import type { SshSession } from './ssh-session.js';
 
 export interface RemoteFile {
   readonly path: string;
@@ -34,7 +35,8 @@ export async function readRemoteFile(
   if (result.exitCode !== 0) {
     throw new RemoteCommandError(
       'REMOTE_READ_FAILED',
-      `cannot read ${path} (exit status ${result.exitCode}): ${result.stderr.trim() || 'no message'}`,
+      `cannot read ${path} (exit status ${result.exitCode}): ${result.stderr.trim() || 'no message'}; ` +
+        'check settingsPath in the profile, and whether reading it needs "sudo": true',
       { node: session.host, command: `cat ${path}` },
     );
   }

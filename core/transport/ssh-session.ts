@@ -25,6 +25,7 @@ import {
 } from '../errors.js';
 import { addKnownHost, checkHostKey, fingerprint, type HostKey } from './known-hosts.js';
 import type { SshHop } from './ssh-route.js';
+import { shellQuote } from './shell-quote.js';
 
 /** Questions only the operator can answer; the CLI asks on the terminal, the console in a dialog. */
 export interface SshPrompts {
@@ -73,19 +74,19 @@ export interface CommandResult {
 
 export class SshSession {
   private closedBy: AstaireError | undefined;
-  private readonly closeListeners: ((error: AstaireError) => void)[] = [];
 
   private constructor(
     private readonly clients: readonly Client[],
     /** The node's SSH host, for messages. */
     readonly host: string,
   ) {
-    const last = clients[clients.length - 1];
-    last?.on('close', () =>
-      this.closed(
-        new ConnectError('SSH_CLOSED', 'the SSH connection closed', { node: host, command: 'ssh' }),
-      ),
-    );
+    clients[clients.length - 1]?.on('close', () => {
+      this.closedBy ??= new ConnectError(
+        'SSH_CLOSED',
+        'the SSH connection closed (did the host restart, or the network drop?)',
+        { node: host, command: 'ssh' },
+      );
+    });
   }
 
   /** Connects hop by hop. */
@@ -109,11 +110,6 @@ export class SshSession {
 
   get isClosed(): boolean {
     return this.closedBy !== undefined;
-  }
-
-  onClose(listener: (error: AstaireError) => void): void {
-    if (this.closedBy !== undefined) listener(this.closedBy);
-    else this.closeListeners.push(listener);
   }
 
   /** A tunnel to host:port as seen from the node's SSH host. */
@@ -157,22 +153,14 @@ export class SshSession {
 
   close(): void {
     for (const client of [...this.clients].reverse()) client.end();
-    this.closed(
-      new ConnectError('SSH_CLOSED', 'the SSH connection was closed by Astaire', {
-        node: this.host,
-      }),
-    );
+    this.closedBy ??= new ConnectError('SSH_CLOSED', 'the SSH connection was closed by Astaire', {
+      node: this.host,
+    });
   }
 
   private lastClient(): Client {
     if (this.closedBy !== undefined) throw this.closedBy;
     return this.clients[this.clients.length - 1] as Client;
-  }
-
-  private closed(error: AstaireError): void {
-    if (this.closedBy !== undefined) return;
-    this.closedBy = error;
-    for (const listener of this.closeListeners.splice(0)) listener(error);
   }
 }
 
@@ -196,7 +184,7 @@ async function connectHop(
       },
     );
   };
-  const methods = await authMethods(hop, options);
+  const methods = authMethods(hop, options);
   const authHandler = (
     _left: AuthenticationType[] | null,
     _partial: boolean | null,
@@ -234,7 +222,9 @@ async function connectHop(
         return reject(
           new AuthError(
             'SSH_AUTH_FAILED',
-            `${hop.user}@${hop.host}:${hop.port} accepted none of: ${authTried.join(', ') || 'no method available'}`,
+            `${hop.user}@${hop.host}:${hop.port} accepted none of: ${authTried.join(', ') || 'no method available'}; ` +
+              'add your public key to its authorized_keys, load the key into ssh-agent, or set user and ' +
+              'identityFile in the profile or ~/.ssh/config',
             place,
           ),
         );
@@ -247,7 +237,8 @@ async function connectHop(
       reject(
         new ConnectError(
           'SSH_CONNECT_FAILED',
-          `cannot connect to ${hop.host}:${hop.port}: ${error.message}`,
+          `cannot connect to ${hop.host}:${hop.port} (${error.message}); is sshd running there, and are the ` +
+            'host and port in the profile or ~/.ssh/config right?',
           place,
         ),
       );
@@ -316,10 +307,10 @@ interface ResolvedAuth {
 }
 
 /** The methods to try, in ssh's order, each resolved only when its turn comes. */
-async function authMethods(
+function authMethods(
   hop: SshHop,
   options: SshSessionOptions,
-): Promise<(() => Promise<ResolvedAuth | undefined>)[]> {
+): (() => Promise<ResolvedAuth | undefined>)[] {
   const methods: (() => Promise<ResolvedAuth | undefined>)[] = [];
   const agent = options.agentSocket ?? process.env.SSH_AUTH_SOCK;
   if (agent !== undefined && agent !== '') {
@@ -437,9 +428,4 @@ function keyType(blob: Buffer): string {
   if (blob.length < 4) return 'unknown';
   const length = blob.readUInt32BE(0);
   return blob.toString('latin1', 4, 4 + Math.min(length, 64));
-}
-
-/** Single-quotes a string for a POSIX shell. */
-export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -8,12 +8,7 @@ import {
   encodeMetadump,
   encodeStats,
 } from '../../../core/memcached/encode.js';
-import {
-  decodeUriKey,
-  isTextSafe,
-  toWireKey,
-  fromReplyKey,
-} from '../../../core/memcached/key-encoding.js';
+import { decodeUriKey, isTextSafe, toWireKey } from '../../../core/memcached/key-encoding.js';
 
 const text = (key: string) => toWireKey(Buffer.from(key)) ?? assert.fail('expected a wire key');
 
@@ -112,10 +107,5 @@ describe('key encoding', () => {
     );
     assert.deepEqual(decodeUriKey('plain'), Buffer.from('plain'));
     assert.equal(decodeUriKey('bad%2'), undefined);
-  });
-
-  it('reads keys echoed in replies', () => {
-    assert.deepEqual(fromReplyKey('YmluAAE=', true), Buffer.from([0x62, 0x69, 0x6e, 0x00, 0x01]));
-    assert.deepEqual(fromReplyKey('foo', false), Buffer.from('foo'));
   });
 });
