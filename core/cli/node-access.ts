@@ -2,19 +2,15 @@
  * How a CLI command reaches nodes: directly at their cluster_settings addresses, or as a cluster
  * profile (--profile FILE) says, over SSH where it says so.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { LocalIoError } from '../errors.js';
 import { parseClusterProfile, type ClusterProfile } from '../cluster/cluster-profile.js';
 import {
   directConnector,
   type DirectConnectorOptions,
   type NodeConnector,
 } from '../transport/node-connector.js';
-import { profileConnector, type ProfileConnector } from '../transport/profile-connector.js';
-import { loadSshConfig } from '../transport/ssh-config.js';
+import type { ProfileConnector } from '../transport/profile-connector.js';
 import type { CliIo } from './cli-io.js';
-import { terminalPrompts } from './terminal-prompts.js';
+import { readLocalText } from './local-file.js';
 
 export interface NodeAccess {
   readonly connect: NodeConnector;
@@ -24,7 +20,7 @@ export interface NodeAccess {
   close(): void;
 }
 
-export async function openNodeAccess(
+async function openNodeAccess(
   profilePath: string | undefined,
   io: CliIo,
   options: DirectConnectorOptions = {},
@@ -32,6 +28,13 @@ export async function openNodeAccess(
   if (profilePath === undefined)
     return { connect: directConnector(options), close: () => undefined };
   const profile = await loadProfile(profilePath, io.cwd);
+  // The SSH stack (ssh2 and friends) loads only when a profile asks for it: most commands, and
+  // every one without --profile, start without it.
+  const [{ profileConnector }, { loadSshConfig }, { terminalPrompts }] = await Promise.all([
+    import('../transport/profile-connector.js'),
+    import('../transport/ssh-config.js'),
+    import('./terminal-prompts.js'),
+  ]);
   const connector = profileConnector(profile, {
     ...options,
     sshConfig: loadSshConfig(),
@@ -45,17 +48,23 @@ export async function openNodeAccess(
 }
 
 export async function loadProfile(path: string, cwd: string): Promise<ClusterProfile> {
-  let text: string;
+  return parseClusterProfile(
+    await readLocalText(path, cwd, 'the profile', 'PROFILE_UNREADABLE'),
+    path,
+  );
+}
+
+/** Runs `work` with node access open, and closes it (its SSH sessions) however `work` ends. */
+export async function withNodeAccess<T>(
+  profilePath: string | undefined,
+  io: CliIo,
+  work: (access: NodeAccess) => Promise<T>,
+  options: DirectConnectorOptions = {},
+): Promise<T> {
+  const access = await openNodeAccess(profilePath, io, options);
   try {
-    text = await readFile(resolve(cwd, path), 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no such file'
-        : (error as Error).message;
-    throw new LocalIoError('PROFILE_UNREADABLE', `cannot read the profile: ${reason}`, {
-      file: path,
-    });
+    return await work(access);
+  } finally {
+    access.close();
   }
-  return parseClusterProfile(text, path);
 }

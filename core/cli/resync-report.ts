@@ -36,6 +36,8 @@ export class HumanResyncProgress {
   }
 
   observerFor(target: string, vbuckets: number): ResyncObserver {
+    // A node that holds all its vbuckets already only gets its tag record: nothing to draw.
+    if (vbuckets === 0) return { onNotice: (message) => this.line.log(`${target}: ${message}`) };
     const job: JobProgress = {
       vbuckets,
       done: 0,

@@ -10,13 +10,12 @@ import { buildPlan } from '../../cluster/plan.js';
 import { DEMO_SETTINGS_NAME, DEMO_SETTINGS_TEXT } from '../../demo/demo-settings.js';
 import { startLocalMemcached, type LocalMemcached } from '../../demo/local-memcached.js';
 import { loadSampleData } from '../../demo/sample-data.js';
-import { ResyncJob } from '../../resync/resync-engine.js';
 import { verifyResize } from '../../resync/verify.js';
 import { directConnector } from '../../transport/node-connector.js';
 import { integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { formatCount } from '../format-units.js';
-import { HumanResyncProgress, renderResyncSummary } from '../resync-report.js';
+import { runResyncs } from '../resync-runs.js';
 import { renderPlan } from '../render-plan.js';
 
 export const DEMO_HELP = `Usage: astaire demo [--keys N] [--keep]
@@ -63,23 +62,13 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
       `Resize ${settings.servers.length} -> ${settings.newServers.length}: ${plan.movingVbuckets} of ` +
         `${plan.view.vbuckets.length} vbuckets move; resyncing every node of new_servers`,
     );
-    const progress = new HumanResyncProgress(io.stderr);
-    let isComplete = true;
-    for (const target of new Set(settings.newServers)) {
-      const vbuckets = new ResyncJob({ target, settings, full: false, connect }).worklist().size;
-      // A node that already holds all its vbuckets only gets its tag record: no progress to show.
-      const observer = vbuckets === 0 ? {} : progress.observerFor(target, vbuckets);
-      const summary = await new ResyncJob({
-        target,
-        settings,
-        full: false,
-        connect,
-        observer,
-      }).run();
-      progress.clear();
-      io.stdout.write(renderResyncSummary(summary));
-      isComplete &&= summary.isComplete;
-    }
+    const summaries = await runResyncs(
+      settings.newServers,
+      { command: 'demo', settings, connect, full: false, json: false },
+      io,
+      { parallel: 1, printSummary: (text) => io.stdout.write(text) },
+    );
+    const isComplete = summaries.every((summary) => summary.isComplete);
     const report = await verifyResize({ settings, connect });
     say(
       `Verified ${formatCount(report.checked)} key copies: ${formatCount(report.missing)} missing, ` +

@@ -12,7 +12,7 @@ import {
 } from '../../resize/node-settings.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { openNodeAccess, type NodeAccess } from '../node-access.js';
+import { withNodeAccess, type NodeAccess } from '../node-access.js';
 import { loadSettings } from '../settings-file.js';
 import { confirmOnTerminal } from '../terminal-prompts.js';
 
@@ -59,12 +59,12 @@ export async function runPushSettingsCommand(args: readonly string[], io: CliIo)
     );
   }
   const { settings } = await loadSettings(values.settings, io.cwd);
-  const access = await openNodeAccess(values.profile, io);
-  try {
+  return withNodeAccess(values.profile, io, async (access) => {
     const { profile, connector } = requireProfile(access);
     const nodes = clusterNodes(settings);
     const planned: PlannedWrite[] = [];
     const unreadable: string[] = [];
+    io.stderr.write(`Reading cluster_settings on ${nodes.length} nodes...\n`);
     for (const node of nodes) {
       try {
         planned.push(await planSettingsWrite(connector, profile, node, settings));
@@ -108,9 +108,7 @@ export async function runPushSettingsCommand(args: readonly string[], io: CliIo)
       }
     }
     return failures === 0 ? EXIT_OK : EXIT_FAILURE;
-  } finally {
-    access.close();
-  }
+  });
 }
 
 export async function runReloadCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -131,8 +129,7 @@ export async function runReloadCommand(args: readonly string[], io: CliIo): Prom
     );
   }
   const { settings } = await loadSettings(values.settings, io.cwd);
-  const access = await openNodeAccess(values.profile, io);
-  try {
+  return withNodeAccess(values.profile, io, async (access) => {
     const { profile, connector } = requireProfile(access);
     if (profile.reloadCommand === undefined) {
       throw new UsageError(
@@ -155,6 +152,7 @@ export async function runReloadCommand(args: readonly string[], io: CliIo): Prom
     }
     let failures = 0;
     for (const node of nodes) {
+      io.stderr.write(`${node}: reloading...\n`);
       try {
         await reloadNode(connector, profile, node);
         io.stdout.write(`${node}: reloaded\n`);
@@ -164,9 +162,7 @@ export async function runReloadCommand(args: readonly string[], io: CliIo): Prom
       }
     }
     return failures === 0 ? EXIT_OK : EXIT_FAILURE;
-  } finally {
-    access.close();
-  }
+  });
 }
 
 function requireProfile(access: NodeAccess): NonNullable<NodeAccess['profile']> {

@@ -1,20 +1,10 @@
 /** `astaire resize`: resync every node of new_servers, several at a time. */
 import { UsageError } from '../../errors.js';
-import { formatSettingsWarning } from '../../cluster/settings-lint.js';
-import { ResyncJob, type ResyncOptions, type ResyncSummary } from '../../resync/resync-engine.js';
-import type { NodeConnector } from '../../transport/node-connector.js';
-import type { ClusterSettings } from '../../cluster/cluster-settings.js';
-import type { SettingsWarning } from '../../cluster/settings-lint.js';
-import { openNodeAccess } from '../node-access.js';
-import { byteRateOption, integerOption, parseCommandArgs } from '../cli-args.js';
+import { integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
-import {
-  HumanResyncProgress,
-  jsonResyncObserver,
-  renderResyncSummary,
-  summaryToJson,
-} from '../resync-report.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_HELP } from '../model-options.js';
+import { withNodeAccess } from '../node-access.js';
+import { runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
 
 export const RESIZE_HELP = `Usage: astaire resize --settings FILE [--parallel N] [--full] [--json] [--rate BYTES_PER_S]
@@ -63,75 +53,21 @@ export async function runResizeCommand(args: readonly string[], io: CliIo): Prom
     );
   }
   const targets = [...new Set(settings.newServers)];
-  const access = await openNodeAccess(values.profile, io);
-  try {
-    return await resizeAll(values, parallel, settings, warnings, targets, access.connect, io);
-  } finally {
-    access.close();
-  }
-}
-
-async function resizeAll(
-  values: {
-    full: boolean;
-    json: boolean;
-    rate?: string | undefined;
-    vbuckets?: string | undefined;
-    replicas?: string | undefined;
-  },
-  parallel: number,
-  settings: ClusterSettings,
-  warnings: readonly SettingsWarning[],
-  targets: readonly string[],
-  connect: NodeConnector,
-  io: CliIo,
-): Promise<number> {
-  const base = (target: string): ResyncOptions => ({
-    target,
-    settings,
-    full: values.full,
-    connect,
-    rateLimit: byteRateOption('resize', 'rate', values.rate) ?? 0,
-    ...modelOptions('resize', values),
-    ...(io.signal === undefined ? {} : { signal: io.signal }),
-  });
-  const worklists = new Map(
-    targets.map((target) => [target, new ResyncJob(base(target)).worklist()]),
+  const summaries = await withNodeAccess(values.profile, io, ({ connect }) =>
+    runResyncs(targets, { ...values, command: 'resize', settings, warnings, connect }, io, {
+      parallel,
+      announce: (worklists) => {
+        const total = [...worklists.values()].reduce((sum, w) => sum + w.size, 0);
+        return (
+          `Resize: ${settings.servers.length} -> ${settings.newServers.length} servers; resyncing ` +
+          `${targets.length} nodes (${total} vbuckets in all), ${parallel} at a time`
+        );
+      },
+    }),
   );
-  for (const warning of warnings) io.stderr.write(formatSettingsWarning(warning) + '\n');
-
-  const progress = values.json ? undefined : new HumanResyncProgress(io.stderr);
-  if (progress !== undefined) {
-    const total = [...worklists.values()].reduce((sum, w) => sum + w.size, 0);
-    io.stderr.write(
-      `Resize: ${settings.servers.length} -> ${settings.newServers.length} servers; resyncing ` +
-        `${targets.length} nodes (${total} vbuckets in all), ${parallel} at a time\n`,
-    );
-  }
-  const summaries: ResyncSummary[] = [];
-  const queue = [...targets];
-  const runNext = async (): Promise<void> => {
-    for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
-      if (io.signal?.aborted === true) return;
-      const observer =
-        progress === undefined
-          ? jsonResyncObserver(io, target)
-          : progress.observerFor(target, worklists.get(target)?.size ?? 0);
-      const summary = await new ResyncJob({ ...base(target), observer }).run();
-      summaries.push(summary);
-      if (progress === undefined) {
-        io.stdout.write(JSON.stringify({ event: 'summary', ...summaryToJson(summary) }) + '\n');
-      } else {
-        progress.log(renderResyncSummary(summary).trimEnd());
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, runNext));
-  progress?.clear();
-
   const complete = summaries.filter((s) => s.isComplete).length;
   const allComplete = complete === targets.length;
-  if (progress !== undefined) {
+  if (!values.json) {
     io.stdout.write(
       allComplete
         ? `Resize resync complete: all ${targets.length} nodes streamed every vbucket. Next: ` +

@@ -1,20 +1,10 @@
 /** `astaire resync` (and the original `astaire <target> <cluster_settings>`): fill one node. */
 import { UsageError } from '../../errors.js';
-import { formatSettingsWarning } from '../../cluster/settings-lint.js';
-import { ResyncJob, type ResyncOptions } from '../../resync/resync-engine.js';
-import type { NodeConnector } from '../../transport/node-connector.js';
-import type { ClusterSettings } from '../../cluster/cluster-settings.js';
-import type { SettingsWarning } from '../../cluster/settings-lint.js';
-import { openNodeAccess } from '../node-access.js';
-import { byteRateOption, parseCommandArgs } from '../cli-args.js';
+import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
-import {
-  HumanResyncProgress,
-  jsonResyncObserver,
-  renderResyncSummary,
-  summaryToJson,
-} from '../resync-report.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_HELP } from '../model-options.js';
+import { withNodeAccess } from '../node-access.js';
+import { runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
 
 export const RESYNC_HELP = `Usage: astaire resync --target NODE --settings FILE [--full] [--json] [--rate BYTES_PER_S]
@@ -52,70 +42,24 @@ export async function runResyncCommand(args: readonly string[], io: CliIo): Prom
     },
     false,
   );
-  if (values.target === undefined || values.settings === undefined) {
+  const { target } = values;
+  if (target === undefined || values.settings === undefined) {
     throw new UsageError('BAD_ARGUMENTS', 'resync: --target NODE and --settings FILE are required');
   }
   const { settings, warnings } = await loadSettings(values.settings, io.cwd);
-  const access = await openNodeAccess(values.profile, io);
-  try {
-    return await resync(
-      { ...values, target: values.target },
-      settings,
-      warnings,
-      access.connect,
-      io,
-    );
-  } finally {
-    access.close();
-  }
-}
-
-async function resync(
-  values: {
-    target: string;
-    full: boolean;
-    json: boolean;
-    rate?: string | undefined;
-    vbuckets?: string | undefined;
-    replicas?: string | undefined;
-  },
-  settings: ClusterSettings,
-  warnings: readonly SettingsWarning[],
-  connect: NodeConnector,
-  io: CliIo,
-): Promise<number> {
-  const options: ResyncOptions = {
-    target: values.target,
-    settings,
-    full: values.full,
-    connect,
-    rateLimit: byteRateOption('resync', 'rate', values.rate) ?? 0,
-    ...modelOptions('resync', values),
-    ...(io.signal === undefined ? {} : { signal: io.signal }),
-  };
-  // Refuses a target the file does not name before anything is printed or contacted.
-  const worklist = new ResyncJob(options).worklist();
-  for (const warning of warnings) io.stderr.write(formatSettingsWarning(warning) + '\n');
-
-  if (values.json) {
-    const observed = new ResyncJob({ ...options, observer: jsonResyncObserver(io, values.target) });
-    const summary = await observed.run();
-    io.stdout.write(JSON.stringify({ event: 'summary', ...summaryToJson(summary) }) + '\n');
-    return summary.isComplete ? EXIT_OK : EXIT_FAILURE;
-  }
-
-  const sources = new Set([...worklist.values()].map((list) => list[0]));
-  io.stderr.write(
-    `Resync of ${values.target} (${values.full ? 'full' : 'minimal'}): ${worklist.size} vbuckets ` +
-      `from ${sources.size} sources\n`,
+  const [summary] = await withNodeAccess(values.profile, io, ({ connect }) =>
+    runResyncs([target], { ...values, command: 'resync', settings, warnings, connect }, io, {
+      parallel: 1,
+      printSummary: (text) => io.stdout.write(text),
+      announce: (worklists) => {
+        const worklist = worklists.get(target) ?? new Map();
+        const sources = new Set([...worklist.values()].map((list) => list[0]));
+        return (
+          `Resync of ${target} (${values.full ? 'full' : 'minimal'}): ${worklist.size} vbuckets ` +
+          `from ${sources.size} sources`
+        );
+      },
+    }),
   );
-  const progress = new HumanResyncProgress(io.stderr);
-  const observed = new ResyncJob({
-    ...options,
-    observer: progress.observerFor(values.target, worklist.size),
-  });
-  const summary = await observed.run();
-  progress.clear();
-  io.stdout.write(renderResyncSummary(summary));
-  return summary.isComplete ? EXIT_OK : EXIT_FAILURE;
+  return summary?.isComplete === true ? EXIT_OK : EXIT_FAILURE;
 }

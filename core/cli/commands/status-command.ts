@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { clusterStatus, type NodeStatus } from '../../resync/node-status.js';
 import { clusterNodes } from '../../cluster/worklist.js';
 import { checkAgreement, readNodeSettings, type NodeSettings } from '../../resize/node-settings.js';
-import { openNodeAccess } from '../node-access.js';
+import { withNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { formatBytes, formatCount } from '../format-units.js';
@@ -40,47 +40,48 @@ export async function runStatusCommand(args: readonly string[], io: CliIo): Prom
   if (values.settings === undefined)
     throw new UsageError('BAD_ARGUMENTS', 'status: --settings FILE is required');
   const { settings } = await loadSettings(values.settings, io.cwd);
-  const access = await openNodeAccess(values.profile, io, {
-    timeoutMs: 3000,
-    connectTimeoutMs: 3000,
-  });
-  try {
-    const statuses = await clusterStatus(settings, access.connect);
-    // With a profile, each node's own cluster_settings is read too: a resize must not start while
-    // the nodes disagree about it.
-    const viaProfile = access.profile;
-    const onNodes =
-      viaProfile === undefined
-        ? undefined
-        : await Promise.all(
-            clusterNodes(settings).map((node) =>
-              readNodeSettings(viaProfile.connector, viaProfile.profile, node),
-            ),
-          );
-    const agreement = onNodes === undefined ? undefined : checkAgreement(onNodes);
-    if (values.json) {
-      const withSettings = statuses.map((status) => {
-        const mine = onNodes?.find((n) => n.node === status.node);
-        if (mine === undefined || agreement === undefined) return status;
-        return {
-          ...status,
-          clusterSettings: mine.settings ?? null,
-          settingsAgree: agreement.agrees.get(status.node) === true,
-          ...(mine.error === undefined ? {} : { settingsError: mine.error }),
-        };
-      });
-      io.stdout.write(JSON.stringify(withSettings) + '\n');
-    } else {
-      io.stdout.write(renderStatus(statuses));
-      if (onNodes !== undefined && agreement !== undefined)
-        io.stdout.write(renderNodeSettings(onNodes, agreement.agrees));
-    }
-    const isHealthy =
-      statuses.every((s) => s.isReachable) && (agreement === undefined || agreement.isAgreed);
-    return isHealthy ? EXIT_OK : EXIT_FAILURE;
-  } finally {
-    access.close();
-  }
+  // Short deadlines: a status should say a node is down, not wait for it.
+  const quick = { timeoutMs: 3000, connectTimeoutMs: 3000 };
+  return withNodeAccess(
+    values.profile,
+    io,
+    async (access) => {
+      const statuses = await clusterStatus(settings, access.connect);
+      // With a profile, each node's own cluster_settings is read too: a resize must not start while
+      // the nodes disagree about it.
+      const viaProfile = access.profile;
+      const onNodes =
+        viaProfile === undefined
+          ? undefined
+          : await Promise.all(
+              clusterNodes(settings).map((node) =>
+                readNodeSettings(viaProfile.connector, viaProfile.profile, node),
+              ),
+            );
+      const agreement = onNodes === undefined ? undefined : checkAgreement(onNodes);
+      if (values.json) {
+        const withSettings = statuses.map((status) => {
+          const mine = onNodes?.find((n) => n.node === status.node);
+          if (mine === undefined || agreement === undefined) return status;
+          return {
+            ...status,
+            clusterSettings: mine.settings ?? null,
+            settingsAgree: agreement.agrees.get(status.node) === true,
+            ...(mine.error === undefined ? {} : { settingsError: mine.error }),
+          };
+        });
+        io.stdout.write(JSON.stringify(withSettings) + '\n');
+      } else {
+        io.stdout.write(renderStatus(statuses));
+        if (onNodes !== undefined && agreement !== undefined)
+          io.stdout.write(renderNodeSettings(onNodes, agreement.agrees));
+      }
+      const isHealthy =
+        statuses.every((s) => s.isReachable) && (agreement === undefined || agreement.isAgreed);
+      return isHealthy ? EXIT_OK : EXIT_FAILURE;
+    },
+    quick,
+  );
 }
 
 function renderNodeSettings(

@@ -1,7 +1,7 @@
 /** `astaire verify`: is every key where the new allocation says it must be? */
 import { UsageError } from '../../errors.js';
 import { verifyResize } from '../../resync/verify.js';
-import { openNodeAccess } from '../node-access.js';
+import { withNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { formatCount } from '../format-units.js';
@@ -43,19 +43,18 @@ export async function runVerifyCommand(args: readonly string[], io: CliIo): Prom
     throw new UsageError('BAD_ARGUMENTS', 'verify: --settings FILE is required');
   const { settings } = await loadSettings(values.settings, io.cwd);
   const progress = values.json ? undefined : new ProgressLine(io.stderr);
-  const access = await openNodeAccess(values.profile, io);
-  const report = await verifyResize({
-    settings,
-    connect: access.connect,
-    repair: values.repair,
-    ...modelOptions('verify', values),
-    ...(io.signal === undefined ? {} : { signal: io.signal }),
-    onNotice: (message) => progress?.log(message),
-    onProgress: (checked) =>
-      progress?.update(`verifying: ${formatCount(checked)} key copies checked`),
-  });
-  access.close();
-  progress?.clear();
+  const report = await withNodeAccess(values.profile, io, ({ connect }) =>
+    verifyResize({
+      settings,
+      connect,
+      repair: values.repair,
+      ...modelOptions('verify', values),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+      onNotice: (message) => progress?.log(message),
+      onProgress: (checked) =>
+        progress?.update(`verifying: ${formatCount(checked)} key copies checked`),
+    }),
+  ).finally(() => progress?.clear());
   if (values.json) {
     io.stdout.write(JSON.stringify(report) + '\n');
   } else {

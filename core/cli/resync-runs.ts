@@ -1,0 +1,104 @@
+/**
+ * Running resyncs from the CLI (`resync`, `resize`, `demo`): the job options every command builds
+ * the same way, several targets at a time, live progress or JSON events, and each summary.
+ */
+import type { ClusterSettings } from '../cluster/cluster-settings.js';
+import { formatSettingsWarning, type SettingsWarning } from '../cluster/settings-lint.js';
+import { ResyncJob, type ResyncOptions, type ResyncSummary } from '../resync/resync-engine.js';
+import type { NodeConnector } from '../transport/node-connector.js';
+import { byteRateOption } from './cli-args.js';
+import type { CliIo } from './cli-io.js';
+import { modelOptions } from './model-options.js';
+import {
+  HumanResyncProgress,
+  jsonResyncObserver,
+  renderResyncSummary,
+  summaryToJson,
+} from './resync-report.js';
+
+/** What a command's options say about its resyncs. */
+export interface ResyncRequest {
+  readonly command: string;
+  readonly settings: ClusterSettings;
+  readonly warnings?: readonly SettingsWarning[];
+  readonly connect: NodeConnector;
+  readonly full: boolean;
+  readonly json: boolean;
+  readonly rate?: string | undefined;
+  readonly vbuckets?: string | undefined;
+  readonly replicas?: string | undefined;
+}
+
+export interface ResyncRunsOptions {
+  readonly parallel: number;
+  /** Where a human summary goes (it follows the progress line, on stderr, unless said otherwise). */
+  readonly printSummary?: (text: string) => void;
+  /** A line for people once every target is known to be valid, before anything is contacted. */
+  readonly announce?: (
+    worklists: ReadonlyMap<string, ReadonlyMap<number, readonly string[]>>,
+  ) => string;
+}
+
+export function resyncJobOptions(target: string, request: ResyncRequest, io: CliIo): ResyncOptions {
+  return {
+    target,
+    settings: request.settings,
+    full: request.full,
+    connect: request.connect,
+    rateLimit: byteRateOption(request.command, 'rate', request.rate) ?? 0,
+    ...modelOptions(request.command, request),
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+  };
+}
+
+/**
+ * Resyncs `targets`, `parallel` at a time. Every target is checked first (a node the settings do
+ * not name is refused before anything is printed or contacted); then settings warnings, progress
+ * (or JSON events) and each summary are printed. Resolves with the summaries, in finishing order.
+ */
+export async function runResyncs(
+  targets: readonly string[],
+  request: ResyncRequest,
+  io: CliIo,
+  options: ResyncRunsOptions,
+): Promise<ResyncSummary[]> {
+  const worklists = new Map(
+    targets.map((target) => [
+      target,
+      new ResyncJob(resyncJobOptions(target, request, io)).worklist(),
+    ]),
+  );
+  for (const warning of request.warnings ?? [])
+    io.stderr.write(formatSettingsWarning(warning) + '\n');
+  const progress = request.json ? undefined : new HumanResyncProgress(io.stderr);
+  if (progress !== undefined && options.announce !== undefined)
+    io.stderr.write(options.announce(worklists) + '\n');
+
+  const summaries: ResyncSummary[] = [];
+  const queue = [...targets];
+  const runNext = async (): Promise<void> => {
+    for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
+      if (io.signal?.aborted === true) return;
+      const observer =
+        progress === undefined
+          ? jsonResyncObserver(io, target)
+          : progress.observerFor(target, worklists.get(target)?.size ?? 0);
+      const summary = await new ResyncJob({
+        ...resyncJobOptions(target, request, io),
+        observer,
+      }).run();
+      summaries.push(summary);
+      if (progress === undefined) {
+        io.stdout.write(JSON.stringify({ event: 'summary', ...summaryToJson(summary) }) + '\n');
+      } else if (options.printSummary === undefined) {
+        progress.log(renderResyncSummary(summary).trimEnd());
+      } else {
+        progress.clear();
+        options.printSummary(renderResyncSummary(summary));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.parallel, targets.length) }, runNext));
+  progress?.clear();
+  return summaries;
+}
