@@ -88,7 +88,8 @@ export async function startLocalMemcached(address: string, memoryMb = 64): Promi
   };
 }
 
-function isListening(host: string, port: number): Promise<boolean> {
+/** True when something accepts TCP connections at host:port. */
+export function isListening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     socket.once('connect', () => {

@@ -23,9 +23,14 @@ import { directConnector } from '../../core/transport/node-connector.js';
 import { startCluster, type MemcachedCluster } from '../support/memcached-process.js';
 import { random } from '../support/cluster-data.js';
 import { REPO_ROOT } from '../support/repo-paths.js';
-import { makeClientKeys, startSshd } from '../support/sshd-process.js';
+import {
+  knownHostsEntry,
+  makeClientKeys,
+  sshAccessTo,
+  startSshd,
+} from '../support/sshd-process.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const { values: args } = parseArgs({
@@ -303,15 +308,9 @@ async function runThroughSsh(
   try {
     const dir = mkdtempSync(join(tmpdir(), 'astaire-bench-ssh-'));
     const knownHosts = join(dir, 'known_hosts');
-    writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`);
+    writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
     const profile = join(dir, 'profile.json');
-    const via = {
-      via: 'ssh',
-      host: sshd.host,
-      port: sshd.port,
-      user: userInfo().username,
-      identityFile: keys.plain,
-    };
+    const via = sshAccessTo(sshd, keys);
     writeFileSync(
       profile,
       JSON.stringify({

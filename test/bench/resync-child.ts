@@ -8,6 +8,7 @@ import SSHConfig from 'ssh-config';
 import { parseClusterProfile } from '../../core/cluster/cluster-profile.js';
 import { ResyncJob } from '../../core/resync/resync-engine.js';
 import { profileConnector } from '../../core/transport/profile-connector.js';
+import { NO_PROMPTS } from '../support/sshd-process.js';
 import { directConnector } from '../../core/transport/node-connector.js';
 
 const { target, servers, newServers, profile } = JSON.parse(process.argv[2] ?? '{}') as {
@@ -17,17 +18,12 @@ const { target, servers, newServers, profile } = JSON.parse(process.argv[2] ?? '
   /** A cluster profile file: reach the nodes as it says (SSH tunnels) instead of directly. */
   profile?: string;
 };
-const noPrompts = {
-  confirmHostKey: async () => false,
-  passphrase: async () => undefined,
-  password: async () => undefined,
-};
 const connector =
   profile === undefined
     ? undefined
     : profileConnector(parseClusterProfile(readFileSync(profile, 'utf8'), profile), {
         sshConfig: new SSHConfig(),
-        ssh: { prompts: noPrompts, agentSocket: '' },
+        ssh: { prompts: NO_PROMPTS, agentSocket: '' },
       });
 const started = performance.now();
 let firstPassEnded = 0;

@@ -7,7 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allocateLoopbackHost, type LoopbackHost } from './loopback-hosts.js';
@@ -220,3 +220,26 @@ function signalQuietly(pid: number, signal: NodeJS.Signals): void {
     // already gone
   }
 }
+
+/** The known_hosts line that trusts `sshd`'s host key. */
+export function knownHostsEntry(sshd: SshdProcess): string {
+  return `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}`;
+}
+
+/** A profile's `ssh` access to `sshd` with the run's plain key. */
+export function sshAccessTo(sshd: SshdProcess, keys: ClientKeys) {
+  return {
+    via: 'ssh' as const,
+    host: sshd.host,
+    port: sshd.port,
+    user: userInfo().username,
+    identityFile: keys.plain,
+  };
+}
+
+/** SSH prompts answered as a script without a terminal would: no, and no secrets. */
+export const NO_PROMPTS = {
+  confirmHostKey: async () => false,
+  passphrase: async () => undefined,
+  password: async () => undefined,
+};

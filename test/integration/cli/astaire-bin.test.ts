@@ -2,44 +2,21 @@
  * The `astaire` executable as scripts run it: a real process, real pipes, real exit statuses.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { CLI_PATH, REPO_ROOT } from '../../support/repo-paths.js';
+import { runAstaire as astaire, runProcess as run } from '../../support/cli-process.js';
 import { writeSettingsFile } from '../../support/cli-harness.js';
-
-interface ProcessRun {
-  readonly status: number | null;
-  readonly stdout: Buffer;
-  readonly stderr: string;
-}
-
-function run(command: string, args: string[], stdin?: string): Promise<ProcessRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(stdout), stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-const astaire = (args: string[], stdin?: string) =>
-  run(process.execPath, [CLI_PATH, ...args], stdin);
 
 describe('the astaire executable', () => {
   it('runs as `npx astaire` in the checkout', async () => {
     const result = await run('npx', ['--no-install', 'astaire', '--version']);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout.toString(), /^astaire \d+\.\d+\.\d+\n$/);
+    assert.match(result.stdout, /^astaire \d+\.\d+\.\d+\n$/);
   });
 
   it('reads keys from a piped stdin', async () => {
     const result = await astaire(['vbucket', '--json'], 'LpBumBIyewAsKGv\n');
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout.toString()), [
+    assert.deepEqual(JSON.parse(result.stdout), [
       { key: 'LpBumBIyewAsKGv', hash: 1864102619, vbucket: 91 },
     ]);
   });
@@ -63,7 +40,7 @@ describe('the astaire executable', () => {
     const result = await astaire(['plan', '--settings', file, '--json', '--vbuckets', '4096']);
     assert.equal(result.status, 0, result.stderr);
     assert.ok(result.stdout.length > 1_000_000, `only ${result.stdout.length} bytes`);
-    const plan = JSON.parse(result.stdout.toString()) as { vbuckets: unknown[] };
+    const plan = JSON.parse(result.stdout) as { vbuckets: unknown[] };
     assert.equal(plan.vbuckets.length, 4096);
   });
 });

@@ -3,9 +3,8 @@
  * and what happens without a terminal to confirm an unknown host key.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
@@ -17,30 +16,14 @@ import {
 } from '../../support/cluster-data.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 import {
+  sshAccessTo,
+  knownHostsEntry,
   makeClientKeys,
   startSshd,
   type ClientKeys,
   type SshdProcess,
 } from '../../support/sshd-process.js';
-import { CLI_PATH, REPO_ROOT } from '../../support/repo-paths.js';
-
-function astaire(
-  args: string[],
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // No terminal: stdin is not a TTY, as in CI or a script.
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+import { runAstaire as astaire } from '../../support/cli-process.js';
 
 describe('astaire with --profile, over SSH', () => {
   let cluster: MemcachedCluster;
@@ -63,11 +46,7 @@ describe('astaire with --profile, over SSH', () => {
           cluster.addresses.map((node, i) => [
             node,
             {
-              via: 'ssh',
-              host: sshd.host,
-              port: sshd.port,
-              user: userInfo().username,
-              identityFile: keys.plain,
+              ...sshAccessTo(sshd, keys),
               memcached: node,
               settingsPath: nodeFiles[i],
             },
@@ -103,7 +82,7 @@ describe('astaire with --profile, over SSH', () => {
 
   const knownHostsWithKey = () => {
     const file = join(dir, `known_hosts-${Math.random().toString(36).slice(2)}`);
-    writeFileSync(file, `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`);
+    writeFileSync(file, `${knownHostsEntry(sshd)}\n`);
     return file;
   };
 

@@ -3,7 +3,6 @@
  * against real memcached processes, checked by exit status and output.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import {
@@ -18,28 +17,7 @@ import {
   startMemcached,
   type MemcachedCluster,
 } from '../../support/memcached-process.js';
-import { CLI_PATH, REPO_ROOT } from '../../support/repo-paths.js';
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function astaire(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+import { runAstaire as astaire } from '../../support/cli-process.js';
 
 describe('astaire resize, resync, verify and status', () => {
   let cluster: MemcachedCluster;

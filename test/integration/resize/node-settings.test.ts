@@ -30,6 +30,9 @@ import {
   type ProfileConnector,
 } from '../../../core/transport/profile-connector.js';
 import {
+  sshAccessTo,
+  knownHostsEntry,
+  NO_PROMPTS,
   makeClientKeys,
   startSshd,
   type ClientKeys,
@@ -37,11 +40,6 @@ import {
 } from '../../support/sshd-process.js';
 
 const NODES = ['10.0.0.1:11211', '10.0.0.2:11211'];
-const noPrompts = {
-  confirmHostKey: async () => false,
-  passphrase: async () => undefined,
-  password: async () => undefined,
-};
 
 describe('cluster_settings on nodes, over SSH', () => {
   let keys: ClientKeys;
@@ -61,7 +59,7 @@ describe('cluster_settings on nodes, over SSH', () => {
   } {
     dir = mkdtempSync(join(tmpdir(), 'astaire-nodes-'));
     const knownHosts = join(dir, 'known_hosts');
-    writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`);
+    writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
     const files = NODES.map((_, i) => join(dir, `cluster_settings.${i}`));
     for (const file of files)
       writeFileSync(file, '# Managed by ops\nservers=10.0.0.1:11211,10.0.0.2:11211\n');
@@ -73,11 +71,7 @@ describe('cluster_settings on nodes, over SSH', () => {
           NODES.map((node, i) => [
             node,
             {
-              via: 'ssh',
-              host: sshd.host,
-              port: sshd.port,
-              user: userInfo().username,
-              identityFile: keys.plain,
+              ...sshAccessTo(sshd, keys),
               settingsPath: files[i],
             },
           ]),
@@ -87,7 +81,7 @@ describe('cluster_settings on nodes, over SSH', () => {
     );
     const connector = profileConnector(profile, {
       sshConfig: new SSHConfig(),
-      ssh: { prompts: noPrompts, agentSocket: '' },
+      ssh: { prompts: NO_PROMPTS, agentSocket: '' },
     });
     return { profile, connector, files };
   }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import SSHConfig from 'ssh-config';
@@ -20,7 +20,13 @@ import {
   writeThroughView,
 } from '../../support/cluster-data.js';
 import { startCluster } from '../../support/memcached-process.js';
-import { makeClientKeys, startSshd } from '../../support/sshd-process.js';
+import {
+  sshAccessTo,
+  knownHostsEntry,
+  NO_PROMPTS,
+  makeClientKeys,
+  startSshd,
+} from '../../support/sshd-process.js';
 
 describe('SSH reconnection', () => {
   it('finishes a resync after sshd crashes mid-stream and comes back', async () => {
@@ -40,26 +46,15 @@ describe('SSH reconnection', () => {
 
       const dir = mkdtempSync(join(tmpdir(), 'astaire-reconnect-'));
       const knownHosts = join(dir, 'known_hosts');
-      writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${sshd.hostKeyLine}\n`);
+      writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
       const profile = parseClusterProfile(
         JSON.stringify({
           knownHostsFile: knownHosts,
-          defaults: {
-            via: 'ssh',
-            host: sshd.host,
-            port: sshd.port,
-            user: userInfo().username,
-            identityFile: keys.plain,
-          },
           nodes: Object.fromEntries(
             n.map((node) => [
               node,
               {
-                via: 'ssh',
-                host: sshd.host,
-                port: sshd.port,
-                user: userInfo().username,
-                identityFile: keys.plain,
+                ...sshAccessTo(sshd, keys),
                 memcached: node,
               },
             ]),
@@ -67,14 +62,9 @@ describe('SSH reconnection', () => {
         }),
         'reconnect.profile.json',
       );
-      const noPrompts = {
-        confirmHostKey: async () => false,
-        passphrase: async () => undefined,
-        password: async () => undefined,
-      };
       const connector = profileConnector(profile, {
         sshConfig: new SSHConfig(),
-        ssh: { prompts: noPrompts, agentSocket: '' },
+        ssh: { prompts: NO_PROMPTS, agentSocket: '' },
       });
 
       const notices: string[] = [];

@@ -30,6 +30,7 @@ import {
 } from '../../support/cluster-data.js';
 import { startCluster } from '../../support/memcached-process.js';
 import {
+  knownHostsEntry,
   makeClientKeys,
   startSshd,
   type ClientKeys,
@@ -68,7 +69,7 @@ describe('SSH sessions against real sshd', () => {
     user,
     identityFiles: [identity],
   });
-  const entry = (server: SshdProcess) => `[${server.host}]:${server.port} ${server.hostKeyLine}`;
+  const entry = knownHostsEntry;
 
   before(async () => {
     keys = makeClientKeys();
@@ -211,7 +212,7 @@ describe('SSH sessions against real sshd', () => {
   });
 
   it('chains through a jump host', async () => {
-    const file = knownHosts(entry(a), `[${b.host}]:${b.port} ${b.hostKeyLine}`);
+    const file = knownHosts(entry(a), entry(b));
     const session = await SshSession.open([hop(a, keys.plain), hop(b, keys.plain)], {
       knownHostsFiles: [file],
       prompts: prompts(),
