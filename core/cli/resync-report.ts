@@ -7,11 +7,6 @@ import type { CliIo } from './cli-io.js';
 import { formatBytes, formatCount, formatDuration, formatRate } from './format-units.js';
 import { ProgressLine, progressBar, type ProgressStream } from './progress-line.js';
 
-/** The summary as JSON: per-vbucket counts become an object keyed by vbucket. */
-export function summaryToJson(summary: ResyncSummary): Record<string, unknown> {
-  return { ...summary, perVbucket: Object.fromEntries(summary.perVbucket) };
-}
-
 /** Prints every event as one JSON line on stdout. */
 export function jsonResyncObserver(io: CliIo, target: string): ResyncObserver {
   const emit = (event: string, fields: Record<string, unknown>) =>

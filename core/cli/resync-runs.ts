@@ -9,12 +9,9 @@ import type { NodeConnector } from '../transport/node-connector.js';
 import { byteRateOption } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { modelOptions } from './model-options.js';
-import {
-  HumanResyncProgress,
-  jsonResyncObserver,
-  renderResyncSummary,
-  summaryToJson,
-} from './resync-report.js';
+import { HumanResyncProgress, jsonResyncObserver, renderResyncSummary } from './resync-report.js';
+import { summaryToJson } from '../resync/resync-summary-json.js';
+import { runPool } from '../util/run-pool.js';
 
 /** What a command's options say about its resyncs. */
 export interface ResyncRequest {
@@ -75,10 +72,10 @@ export async function runResyncs(
     io.stderr.write(options.announce(worklists) + '\n');
 
   const summaries: ResyncSummary[] = [];
-  const queue = [...targets];
-  const runNext = async (): Promise<void> => {
-    for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
-      if (io.signal?.aborted === true) return;
+  await runPool(
+    targets,
+    options.parallel,
+    async (target) => {
       const observer =
         progress === undefined
           ? jsonResyncObserver(io, target)
@@ -96,9 +93,9 @@ export async function runResyncs(
         progress.clear();
         options.printSummary(renderResyncSummary(summary));
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.parallel, targets.length) }, runNext));
+    },
+    () => io.signal?.aborted === true,
+  );
   progress?.clear();
   return summaries;
 }

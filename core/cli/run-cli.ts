@@ -3,7 +3,7 @@
  * statuses. Errors never produce partial output on stdout, so a script can trust what it reads.
  */
 import { AstaireError, UsageError } from '../errors.js';
-import { packageVersion } from './package-version.js';
+import { packageVersion } from '../util/package-version.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
 import { LINT_HELP, runLintCommand } from './commands/lint-command.js';
 import { PLAN_HELP, runPlanCommand } from './commands/plan-command.js';

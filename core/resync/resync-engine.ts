@@ -133,13 +133,7 @@ export class ResyncJob {
 
   private view(): StoreView {
     const { settings, target } = this.options;
-    if (nodeRole(settings, target) === 'not-a-member') {
-      throw new ConfigError(
-        'TARGET_NOT_IN_SETTINGS',
-        `${target} is not named in cluster_settings (servers: ${settings.servers.join(', ') || 'none'}; ` +
-          `new_servers: ${settings.newServers.join(', ') || 'none'})`,
-      );
-    }
+    checkTarget(settings, target);
     return computeStoreView(settings, {
       ...(this.options.vbuckets === undefined ? {} : { vbuckets: this.options.vbuckets }),
       ...(this.options.replicas === undefined ? {} : { replicas: this.options.replicas }),
@@ -156,6 +150,16 @@ export class ResyncJob {
     }
     return new ResyncRun(this.options, this.limiter, worklist, heldBy).execute();
   }
+}
+
+/** @throws ConfigError when `target` is in neither list of `settings`: it cannot be resynced. */
+export function checkTarget(settings: ClusterSettings, target: string): void {
+  if (nodeRole(settings, target) !== 'not-a-member') return;
+  throw new ConfigError(
+    'TARGET_NOT_IN_SETTINGS',
+    `${target} is not named in cluster_settings (servers: ${settings.servers.join(', ') || 'none'}; ` +
+      `new_servers: ${settings.newServers.join(', ') || 'none'})`,
+  );
 }
 
 /** One execution's mutable state, kept out of the job so a job is reusable. */

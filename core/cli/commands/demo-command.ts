@@ -4,12 +4,14 @@
  * a real resync, verifies, and stops the processes again.
  */
 import { ConfigError } from '../../errors.js';
-import { parseClusterSettings } from '../../cluster/cluster-settings.js';
-import { clusterNodes } from '../../cluster/worklist.js';
 import { buildPlan } from '../../cluster/plan.js';
-import { DEMO_SETTINGS_NAME, DEMO_SETTINGS_TEXT } from '../../demo/demo-settings.js';
-import { startLocalMemcached, type LocalMemcached } from '../../demo/local-memcached.js';
-import { loadSampleData } from '../../demo/sample-data.js';
+import {
+  DEFAULT_DEMO_KEYS,
+  demoSettings,
+  startDemoCluster,
+  type DemoCluster,
+} from '../../demo/demo-cluster.js';
+import { DEMO_SETTINGS_NAME } from '../../demo/demo-settings.js';
 import { verifyResize } from '../../resync/verify.js';
 import { directConnector } from '../../transport/node-connector.js';
 import { integerOption, parseCommandArgs } from '../cli-args.js';
@@ -36,27 +38,21 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
     { keys: { type: 'string' }, keep: { type: 'boolean', default: false } },
     false,
   );
-  const keys = integerOption('demo', 'keys', values.keys) ?? 20_000;
-  const settings = parseClusterSettings(DEMO_SETTINGS_TEXT, DEMO_SETTINGS_NAME);
-  const connect = directConnector();
-  const nodes = clusterNodes(settings);
-  const started: LocalMemcached[] = [];
+  const keys = integerOption('demo', 'keys', values.keys) ?? DEFAULT_DEMO_KEYS;
   const say = (text: string) => io.stdout.write(text + '\n');
+  let demo: DemoCluster;
   try {
-    say(`Starting the demo cluster: memcached on ${nodes.join(', ')}`);
-    try {
-      for (const node of nodes) started.push(await startLocalMemcached(node));
-    } catch (error) {
-      if (!(error instanceof ConfigError && error.code === 'MEMCACHED_NOT_FOUND')) throw error;
-      // Without memcached there is no cluster to resync: show what the resize would move instead.
-      say(`${error.message}.\nWithout it the demo shows the plan of the resize only:\n`);
-      io.stdout.write(renderPlan(buildPlan(settings), DEMO_SETTINGS_NAME));
-      return EXIT_OK;
-    }
-    say(
-      `Loading ${formatCount(keys)} sample keys through the old view (servers=${settings.servers.join(',')})`,
-    );
-    await loadSampleData(settings, keys, connect);
+    demo = await startDemoCluster(keys, say);
+  } catch (error) {
+    if (!(error instanceof ConfigError && error.code === 'MEMCACHED_NOT_FOUND')) throw error;
+    // Without memcached there is no cluster to resync: show what the resize would move instead.
+    say(`${error.message}.\nWithout it the demo shows the plan of the resize only:\n`);
+    io.stdout.write(renderPlan(buildPlan(demoSettings()), DEMO_SETTINGS_NAME));
+    return EXIT_OK;
+  }
+  const { settings } = demo;
+  const connect = directConnector();
+  try {
     const plan = buildPlan(settings);
     say(
       `Resize ${settings.servers.length} -> ${settings.newServers.length}: ${plan.movingVbuckets} of ` +
@@ -76,13 +72,13 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
     );
     return isComplete && report.isClean ? EXIT_OK : EXIT_FAILURE;
   } finally {
-    if (values.keep && started.length === nodes.length) {
+    if (values.keep) {
       say(
-        `The demo cluster keeps running: stop it with kill ${started.map((m) => m.pid).join(' ')}`,
+        `The demo cluster keeps running: stop it with kill ${demo.processes.map((m) => m.pid).join(' ')}`,
       );
     } else {
-      await Promise.all(started.map((m) => m.stop()));
-      if (started.length > 0) say('Demo cluster stopped.');
+      await demo.stop();
+      say('Demo cluster stopped.');
     }
   }
 }

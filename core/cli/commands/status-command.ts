@@ -1,8 +1,8 @@
 /** `astaire status`: every node of cluster_settings, as it is now. */
 import { UsageError } from '../../errors.js';
-import { clusterStatus, type NodeStatus } from '../../resync/node-status.js';
-import { clusterNodes } from '../../cluster/worklist.js';
-import { checkAgreement, readNodeSettings, type NodeSettings } from '../../resize/node-settings.js';
+import type { NodeStatus } from '../../resync/node-status.js';
+import { surveyCluster } from '../../resize/cluster-survey.js';
+import type { NodeSettings } from '../../resize/node-settings.js';
 import { withNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
@@ -46,31 +46,9 @@ export async function runStatusCommand(args: readonly string[], io: CliIo): Prom
     values.profile,
     io,
     async (access) => {
-      const statuses = await clusterStatus(settings, access.connect);
-      // With a profile, each node's own cluster_settings is read too: a resize must not start while
-      // the nodes disagree about it.
-      const viaProfile = access.profile;
-      const onNodes =
-        viaProfile === undefined
-          ? undefined
-          : await Promise.all(
-              clusterNodes(settings).map((node) =>
-                readNodeSettings(viaProfile.connector, viaProfile.profile, node),
-              ),
-            );
-      const agreement = onNodes === undefined ? undefined : checkAgreement(onNodes);
+      const { nodes: statuses, onNodes, agreement } = await surveyCluster(settings, access);
       if (values.json) {
-        const withSettings = statuses.map((status) => {
-          const mine = onNodes?.find((n) => n.node === status.node);
-          if (mine === undefined || agreement === undefined) return status;
-          return {
-            ...status,
-            clusterSettings: mine.settings ?? null,
-            settingsAgree: agreement.agrees.get(status.node) === true,
-            ...(mine.error === undefined ? {} : { settingsError: mine.error }),
-          };
-        });
-        io.stdout.write(JSON.stringify(withSettings) + '\n');
+        io.stdout.write(JSON.stringify(statuses) + '\n');
       } else {
         io.stdout.write(renderStatus(statuses));
         if (onNodes !== undefined && agreement !== undefined)

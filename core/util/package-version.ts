@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 export function packageVersion(): string {
-  // Compiled to dist/core/cli/, so the package root is three levels up.
+  // Compiled to dist/core/util/, so the package root is three levels up.
   const url = new URL('../../../package.json', import.meta.url);
   const manifest = JSON.parse(readFileSync(url, 'utf8')) as { version?: unknown };
   return typeof manifest.version === 'string' ? manifest.version : 'unknown';
