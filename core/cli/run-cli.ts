@@ -14,6 +14,7 @@ import { RESIZE_HELP, runResizeCommand } from './commands/resize-command.js';
 import { STATUS_HELP, runStatusCommand } from './commands/status-command.js';
 import { VERIFY_HELP, runVerifyCommand } from './commands/verify-command.js';
 import { DEMO_HELP, runDemoCommand } from './commands/demo-command.js';
+import { CONSOLE_HELP, runConsoleCommand } from './commands/console-command.js';
 import {
   PUSH_SETTINGS_HELP,
   RELOAD_HELP,
@@ -28,6 +29,11 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  console: {
+    summary: 'the console in web mode (a browser on this machine, or through an SSH tunnel)',
+    help: CONSOLE_HELP,
+    run: runConsoleCommand,
+  },
   demo: {
     summary: 'a whole resize with resync on a demo cluster of its own (local memcached)',
     help: DEMO_HELP,

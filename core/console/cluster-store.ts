@@ -1,0 +1,181 @@
+/**
+ * The clusters the console knows: saved ones in one JSON file in the console's data directory
+ * (written atomically, readable by the operator only; it holds addresses and SSH routes, never a
+ * secret), and the demo cluster of this run, which lives in memory only. A file that cannot be read
+ * is reported, never overwritten: the operator's clusters are not lost to a bad edit.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ConfigError, LocalIoError } from '../errors.js';
+import { checkClusterDefinition, type CheckedCluster } from './cluster-definition.js';
+import type { ClusterDefinition, ClusterSummary } from './contract.js';
+
+interface StoredFile {
+  readonly version: 1;
+  readonly clusters: readonly (ClusterDefinition & { readonly id: string })[];
+}
+
+export interface KnownCluster {
+  readonly summary: ClusterSummary;
+  readonly checked: CheckedCluster;
+}
+
+export class ClusterStore {
+  private readonly clusters = new Map<string, KnownCluster>();
+
+  private constructor(private readonly file: string) {}
+
+  /** Loads `file` if it exists. @throws ConfigError naming the file and the cluster at fault. */
+  static async open(file: string): Promise<ClusterStore> {
+    const store = new ClusterStore(file);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return store;
+      throw new LocalIoError('CLUSTERS_UNREADABLE', `cannot read: ${(error as Error).message}`, {
+        file,
+      });
+    }
+    for (const [index, entry] of parseStoredFile(text, file).entries()) {
+      const where = `${file}, clusters[${index}]`;
+      const { id, ...definition } = entry;
+      store.clusters.set(id, {
+        summary: { ...definition, id, origin: 'saved' },
+        checked: checkClusterDefinition(definition, where),
+      });
+    }
+    return store;
+  }
+
+  list(): ClusterSummary[] {
+    return [...this.clusters.values()].map((cluster) => cluster.summary);
+  }
+
+  /** @throws ConfigError when no cluster has this id. */
+  get(id: string): KnownCluster {
+    const cluster = this.clusters.get(id);
+    if (cluster === undefined) {
+      throw new ConfigError(
+        'UNKNOWN_CLUSTER',
+        `no cluster with id "${id}": it may have been removed`,
+      );
+    }
+    return cluster;
+  }
+
+  /** Adds a cluster (no `id`) or replaces one; written to disk before it is known. */
+  async save(id: string | undefined, definition: ClusterDefinition): Promise<ClusterSummary> {
+    if (id !== undefined && this.get(id).summary.origin === 'demo') {
+      throw new ConfigError('DEMO_CLUSTER', 'the demo cluster cannot be changed');
+    }
+    const newId = id ?? randomUUID();
+    const checked = checkClusterDefinition(definition, `cluster "${definition.name}"`);
+    const summary: ClusterSummary = { ...copyDefinition(definition), id: newId, origin: 'saved' };
+    const next = new Map(this.clusters).set(newId, { summary, checked });
+    await this.write(next);
+    this.clusters.set(newId, { summary, checked });
+    return summary;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (this.get(id).summary.origin === 'demo') {
+      throw new ConfigError('DEMO_CLUSTER', 'the demo cluster cannot be removed');
+    }
+    const next = new Map(this.clusters);
+    next.delete(id);
+    await this.write(next);
+    this.clusters.delete(id);
+  }
+
+  /** The demo cluster of this run: known until the console stops, never written. */
+  addDemo(definition: ClusterDefinition): ClusterSummary {
+    const id = 'demo';
+    const checked = checkClusterDefinition(definition, 'the demo cluster');
+    const summary: ClusterSummary = { ...copyDefinition(definition), id, origin: 'demo' };
+    this.clusters.set(id, { summary, checked });
+    return summary;
+  }
+
+  private async write(clusters: ReadonlyMap<string, KnownCluster>): Promise<void> {
+    const stored: StoredFile = {
+      version: 1,
+      clusters: [...clusters.values()]
+        .filter((cluster) => cluster.summary.origin === 'saved')
+        .map(({ summary: { origin: _origin, ...rest } }) => rest),
+    };
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      const handle = await open(temporary, 'w', 0o600);
+      try {
+        await handle.writeFile(JSON.stringify(stored, null, 2) + '\n');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, this.file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw new LocalIoError('CLUSTERS_UNWRITABLE', `cannot save: ${(error as Error).message}`, {
+        file: this.file,
+      });
+    }
+  }
+}
+
+function copyDefinition(definition: ClusterDefinition): ClusterDefinition {
+  return {
+    name: definition.name.trim(),
+    servers: [...definition.servers],
+    newServers: [...definition.newServers],
+    ...(definition.profile === undefined || definition.profile === null
+      ? {}
+      : { profile: definition.profile }),
+  };
+}
+
+function parseStoredFile(text: string, file: string): StoredFile['clusters'] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('CLUSTERS_NOT_JSON', `not valid JSON: ${(error as Error).message}`, {
+      file,
+    });
+  }
+  const root = json as Partial<StoredFile> | null;
+  if (
+    typeof root !== 'object' ||
+    root === null ||
+    root.version !== 1 ||
+    !Array.isArray(root.clusters)
+  ) {
+    throw new ConfigError(
+      'CLUSTERS_INVALID',
+      'expected {"version": 1, "clusters": [...]}; move the file aside to start afresh',
+      { file },
+    );
+  }
+  return root.clusters.map((entry: unknown, index) => {
+    const cluster = entry as Partial<ClusterDefinition & { id: string }> | null;
+    const isValid =
+      typeof cluster === 'object' &&
+      cluster !== null &&
+      typeof cluster.id === 'string' &&
+      typeof cluster.name === 'string' &&
+      Array.isArray(cluster.servers) &&
+      cluster.servers.every((s) => typeof s === 'string') &&
+      Array.isArray(cluster.newServers) &&
+      cluster.newServers.every((s) => typeof s === 'string');
+    if (!isValid) {
+      throw new ConfigError(
+        'CLUSTERS_INVALID',
+        `clusters[${index}]: needs "id", "name", "servers" and "newServers"`,
+        { file },
+      );
+    }
+    return cluster as ClusterDefinition & { id: string };
+  });
+}

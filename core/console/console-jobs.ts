@@ -1,0 +1,236 @@
+/**
+ * The console's long-running jobs: resync of one node, resize (every node of new_servers, a few at
+ * a time) and verify. Each job has an id, streams its progress as events, can be cancelled and, for
+ * resyncs, throttled while it runs. Two jobs never fill the same node at once: the second is
+ * refused, since two resyncs racing into one target would only halve each other's speed.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConfigError, toErrorPayload, UsageError } from '../errors.js';
+import type { ClusterSettings } from '../cluster/cluster-settings.js';
+import {
+  checkTarget,
+  ResyncJob,
+  type ResyncObserver,
+  type ResyncSummary,
+} from '../resync/resync-engine.js';
+import { summaryToJson } from '../resync/resync-summary-json.js';
+import { verifyResize } from '../resync/verify.js';
+import { withClusterAccess, type ClusterAccess } from '../transport/cluster-access.js';
+import { runPool } from '../util/run-pool.js';
+import type { KnownCluster } from './cluster-store.js';
+import type { ConsoleEventBody, JobRequest, JobState, JobSummary } from './contract.js';
+
+export const DEFAULT_RESIZE_PARALLEL = 2;
+
+export interface JobRunnerOptions {
+  readonly emit: (event: ConsoleEventBody) => void;
+  /** Opens access to a cluster's nodes for one job; the job closes it when it ends. */
+  readonly openAccess: (cluster: KnownCluster) => Promise<ClusterAccess>;
+}
+
+interface RunningJob {
+  summary: JobSummary;
+  readonly controller: AbortController;
+  readonly resyncs: Set<ResyncJob>;
+  /** Settles when the job has ended and its end was announced. */
+  finished: Promise<void>;
+}
+
+export class JobRunner {
+  private readonly jobs = new Map<string, RunningJob>();
+
+  constructor(private readonly options: JobRunnerOptions) {}
+
+  /**
+   * Checks the request (the cluster names every target; no other job fills them) and starts it.
+   * @throws ConfigError when the request cannot run; nothing has started then.
+   */
+  start(request: JobRequest, cluster: KnownCluster): JobSummary {
+    const { settings } = cluster.checked;
+    const targets = this.targetsOf(request, settings);
+    for (const target of targets) checkTarget(settings, target);
+    this.refuseConflicts(request.clusterId, targets);
+    const id = randomUUID();
+    const controller = new AbortController();
+    const job: RunningJob = {
+      summary: {
+        id,
+        kind: request.kind,
+        clusterId: request.clusterId,
+        targets,
+        state: 'running',
+        startedAt: new Date().toISOString(),
+        rateLimit: request.kind === 'verify' ? 0 : (request.rateLimit ?? 0),
+        resyncs: [],
+      },
+      controller,
+      resyncs: new Set(),
+      finished: Promise.resolve(),
+    };
+    this.jobs.set(id, job);
+    this.options.emit({ type: 'job-started', job: job.summary });
+    job.finished = this.run(job, request, cluster);
+    return job.summary;
+  }
+
+  list(): JobSummary[] {
+    return [...this.jobs.values()].map((job) => job.summary);
+  }
+
+  /** Asks a running job to stop; it ends as `cancelled` once its work has wound down. */
+  cancel(jobId: string): void {
+    const job = this.running(jobId);
+    job.controller.abort(new Error('cancelled by the operator'));
+  }
+
+  /** Changes a resync or resize's rate limit at once (bytes per second into each target). */
+  setRate(jobId: string, bytesPerSecond: number): void {
+    const job = this.running(jobId);
+    if (job.summary.kind === 'verify') {
+      throw new UsageError('NOT_THROTTLED', 'a verify job has no rate limit');
+    }
+    for (const resync of job.resyncs) resync.setRateLimit(bytesPerSecond);
+    job.summary = { ...job.summary, rateLimit: bytesPerSecond };
+  }
+
+  /** Cancels every running job and waits for all to end. */
+  async close(): Promise<void> {
+    for (const job of this.jobs.values()) {
+      if (job.summary.state === 'running')
+        job.controller.abort(new Error('the console is stopping'));
+    }
+    await Promise.all([...this.jobs.values()].map((job) => job.finished));
+  }
+
+  private targetsOf(request: JobRequest, settings: ClusterSettings): string[] {
+    if (request.kind === 'resync') return [request.target];
+    if (request.kind === 'verify') return [];
+    if (settings.newServers.length === 0) {
+      throw new ConfigError(
+        'NO_RESIZE',
+        'the cluster has no new servers, so no resize is in progress; to refill one node after a ' +
+          'restart, run a full resync of that node',
+      );
+    }
+    return [...new Set(settings.newServers)];
+  }
+
+  private refuseConflicts(clusterId: string, targets: readonly string[]): void {
+    for (const job of this.jobs.values()) {
+      if (job.summary.state !== 'running' || job.summary.clusterId !== clusterId) continue;
+      const busy = targets.find((target) => job.summary.targets.includes(target));
+      if (busy !== undefined) {
+        throw new ConfigError(
+          'JOB_CONFLICT',
+          `${busy} is already being filled by job ${job.summary.id} (${job.summary.kind}); ` +
+            'wait for it to end or cancel it first',
+        );
+      }
+    }
+  }
+
+  private running(jobId: string): RunningJob {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) throw new UsageError('UNKNOWN_JOB', `no job with id "${jobId}"`);
+    if (job.summary.state !== 'running') {
+      throw new UsageError('JOB_ENDED', `job ${jobId} has already ended (${job.summary.state})`);
+    }
+    return job;
+  }
+
+  private async run(job: RunningJob, request: JobRequest, cluster: KnownCluster): Promise<void> {
+    const signal = job.controller.signal;
+    let state: JobState;
+    try {
+      state = await withClusterAccess(
+        () => this.options.openAccess(cluster),
+        (access) =>
+          request.kind === 'verify'
+            ? this.runVerify(job, request.repair, cluster.checked.settings, access)
+            : this.runResyncs(job, request, cluster.checked.settings, access),
+      );
+    } catch (error) {
+      state = signal.aborted ? 'cancelled' : 'failed';
+      job.summary = { ...job.summary, error: toErrorPayload(error) };
+    }
+    job.summary = { ...job.summary, state, finishedAt: new Date().toISOString() };
+    this.options.emit({ type: 'job-finished', job: job.summary });
+  }
+
+  private async runResyncs(
+    job: RunningJob,
+    request: Exclude<JobRequest, { kind: 'verify' }>,
+    settings: ClusterSettings,
+    access: ClusterAccess,
+  ): Promise<JobState> {
+    const signal = job.controller.signal;
+    const parallel = request.kind === 'resize' ? (request.parallel ?? DEFAULT_RESIZE_PARALLEL) : 1;
+    const summaries: ResyncSummary[] = [];
+    await runPool(
+      job.summary.targets,
+      parallel,
+      async (target) => {
+        const resync = new ResyncJob({
+          target,
+          settings,
+          full: request.full,
+          connect: access.connect,
+          signal,
+          rateLimit: job.summary.rateLimit,
+          observer: this.observerFor(job.summary.id, target),
+        });
+        job.resyncs.add(resync);
+        try {
+          const summary = await resync.run();
+          summaries.push(summary);
+          job.summary = {
+            ...job.summary,
+            resyncs: [...job.summary.resyncs, summaryToJson(summary)],
+          };
+        } finally {
+          job.resyncs.delete(resync);
+        }
+      },
+      () => signal.aborted,
+    );
+    if (signal.aborted) return 'cancelled';
+    const isComplete =
+      summaries.length === job.summary.targets.length && summaries.every((s) => s.isComplete);
+    return isComplete ? 'succeeded' : 'failed';
+  }
+
+  private async runVerify(
+    job: RunningJob,
+    repair: boolean,
+    settings: ClusterSettings,
+    access: ClusterAccess,
+  ): Promise<JobState> {
+    const jobId = job.summary.id;
+    const signal = job.controller.signal;
+    const report = await verifyResize({
+      settings,
+      connect: access.connect,
+      repair,
+      signal,
+      onNotice: (message) => this.options.emit({ type: 'notice', jobId, message }),
+      onProgress: (checkedKeys) =>
+        this.options.emit({ type: 'verify-progress', jobId, checkedKeys }),
+    });
+    job.summary = { ...job.summary, verify: report };
+    if (signal.aborted) return 'cancelled';
+    return report.isClean ? 'succeeded' : 'failed';
+  }
+
+  private observerFor(jobId: string, target: string): ResyncObserver {
+    const emit = this.options.emit;
+    return {
+      onVbucketState: (vbucket, state) =>
+        emit({ type: 'vbucket-state', jobId, target, vbucket, state }),
+      onThroughput: (samples, totals) =>
+        emit({ type: 'throughput', jobId, target, samples, totals }),
+      onPass: (report) => emit({ type: 'pass', jobId, target, report }),
+      onEstimate: (keys) => emit({ type: 'estimate', jobId, target, keys }),
+      onNotice: (message) => emit({ type: 'notice', jobId, target, message }),
+    };
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The console's service: everything the renderer can ask for, the same in Electron and in web mode.
+ * It owns the clusters, opens node access per piece of work (direct or over SSH, with SSH's
+ * questions put to the operator), runs jobs, and numbers every event it emits so that whoever
+ * relays them (the IPC bridge, the web server) keeps their order.
+ */
+import { buildPlan, planToJson } from '../cluster/plan.js';
+import { surveyCluster } from '../resize/cluster-survey.js';
+import { openClusterAccess, withClusterAccess } from '../transport/cluster-access.js';
+import type { DirectConnectorOptions } from '../transport/node-connector.js';
+import { packageVersion } from '../util/package-version.js';
+import type { ConsoleBackend } from './console-backend.js';
+import { JobRunner } from './console-jobs.js';
+import type { ClusterStore, KnownCluster } from './cluster-store.js';
+import type { Channel, ConsoleEvent, ConsoleEventBody, RequestOf, ResponseOf } from './contract.js';
+import { OperatorPrompts } from './operator-prompts.js';
+
+export interface ConsoleServiceOptions {
+  readonly mode: 'electron' | 'web';
+  readonly store: ClusterStore;
+  /** Deadlines for jobs' connections (the defaults of the data plane otherwise). */
+  readonly connection?: DirectConnectorOptions;
+}
+
+// A status should say a node is down, not wait for it.
+const STATUS_DEADLINES: DirectConnectorOptions = { timeoutMs: 3000, connectTimeoutMs: 3000 };
+
+type Handlers = { readonly [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+export class ConsoleService implements ConsoleBackend {
+  private readonly listeners = new Set<(event: ConsoleEvent) => void>();
+  private lastSeq = 0;
+  private readonly prompts = new OperatorPrompts((event) => this.emit(event));
+  private readonly jobs: JobRunner;
+
+  constructor(private readonly options: ConsoleServiceOptions) {
+    this.jobs = new JobRunner({
+      emit: (event) => this.emit(event),
+      openAccess: (cluster) => this.openAccess(cluster, options.connection ?? {}),
+    });
+  }
+
+  handle<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+    const handler = this.handlers[channel] as (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+    return handler(request);
+  }
+
+  subscribe(listener: (event: ConsoleEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Cancels running jobs (waiting for them to wind down) and refuses waiting questions. */
+  async close(): Promise<void> {
+    this.prompts.close();
+    await this.jobs.close();
+  }
+
+  private readonly handlers: Handlers = {
+    'app:info': async () => ({ version: packageVersion(), mode: this.options.mode }),
+    'clusters:list': async () => this.options.store.list(),
+    'clusters:save': async ({ id, definition }) => {
+      const saved = await this.options.store.save(id, definition);
+      this.emit({ type: 'clusters-changed' });
+      return saved;
+    },
+    'clusters:remove': async ({ id }) => {
+      await this.options.store.remove(id);
+      this.emit({ type: 'clusters-changed' });
+      return null;
+    },
+    'cluster:status': async ({ clusterId }) => {
+      const cluster = this.options.store.get(clusterId);
+      const survey = await withClusterAccess(
+        () => this.openAccess(cluster, STATUS_DEADLINES),
+        (access) => surveyCluster(cluster.checked.settings, access),
+      );
+      return {
+        clusterId,
+        checkedAt: new Date().toISOString(),
+        nodes: survey.nodes,
+        ...(survey.agreement === undefined ? {} : { settingsAgree: survey.agreement.isAgreed }),
+      };
+    },
+    'plan:preview': async ({ clusterId }) =>
+      planToJson(buildPlan(this.options.store.get(clusterId).checked.settings)),
+    'jobs:start': async (request) =>
+      this.jobs.start(request, this.options.store.get(request.clusterId)),
+    'jobs:list': async () => this.jobs.list(),
+    'jobs:cancel': async ({ jobId }) => {
+      this.jobs.cancel(jobId);
+      return null;
+    },
+    'jobs:set-rate': async ({ jobId, bytesPerSecond }) => {
+      this.jobs.setRate(jobId, bytesPerSecond);
+      return null;
+    },
+    'prompts:list': async () => this.prompts.waiting(),
+    'prompts:answer': async ({ promptId, answer }) => {
+      this.prompts.answer(promptId, answer);
+      return null;
+    },
+  };
+
+  private openAccess(cluster: KnownCluster, deadlines: DirectConnectorOptions) {
+    return openClusterAccess(cluster.checked.profile, {
+      ...deadlines,
+      prompts: this.prompts.ssh,
+    });
+  }
+
+  private emit(body: ConsoleEventBody): void {
+    const event = { ...body, seq: ++this.lastSeq } as ConsoleEvent;
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One relay failing (a closed window mid-send) must not stop the others or the job.
+      }
+    }
+  }
+}
