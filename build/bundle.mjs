@@ -1,0 +1,40 @@
+// Bundles what tsc alone cannot ship: the renderer (React, zustand and the contract, as one classic
+// script that loads from file:// in Electron and from the web server alike) and the preload (a
+// sandboxed preload may require only 'electron', so everything else must be inlined, as CommonJS).
+// Type checking is tsc's job (npm run typecheck); esbuild only strips types here.
+import { build } from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+
+const root = new URL('../', import.meta.url);
+const out = (path) => new URL(path, root).pathname;
+const production = process.env.NODE_ENV === 'production';
+
+await mkdir(out('dist/console'), { recursive: true });
+await Promise.all([
+  build({
+    entryPoints: [out('renderer/main.tsx')],
+    outfile: out('dist/console/app.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    jsx: 'automatic',
+    sourcemap: true,
+    minify: production,
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    logLevel: 'warning',
+  }),
+  build({
+    entryPoints: [out('electron/preload.ts')],
+    outfile: out('dist/electron/preload.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['electron'],
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+  copyFile(out('renderer/index.html'), out('dist/console/index.html')),
+  copyFile(out('renderer/styles.css'), out('dist/console/styles.css')),
+]);
