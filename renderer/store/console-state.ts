@@ -1,0 +1,30 @@
+/**
+ * The whole store's type, assembled from its slices. Slice files import it (type only) so that
+ * their creators and selectors see the other slices, as zustand's slices pattern has it.
+ */
+import type { ClustersSlice } from './clusters-slice.js';
+import type { JobsSlice } from './jobs-slice.js';
+import type { MetricsSlice } from './metrics-slice.js';
+import type { UiSlice } from './ui-slice.js';
+import type { EventBatch } from '../../core/console/contract.js';
+import type { StateCreator } from 'zustand/vanilla';
+
+export interface EventsSlice {
+  /** The highest `seq` applied; events at or below it are duplicates and are skipped. */
+  readonly lastSeq: number;
+  /** Folds one batch of events into every slice, in one update. */
+  applyEvents(batch: EventBatch): void;
+  /**
+   * Forgets `lastSeq` after a reconnect: the events that follow may come from a restarted
+   * service numbering from 1 again, and what was missed is fetched anew instead.
+   */
+  resetEventSeq(): void;
+}
+
+export type ConsoleState = ClustersSlice & JobsSlice & MetricsSlice & UiSlice & EventsSlice;
+
+/** A slice's creator, typed against the whole store. */
+export type SliceCreator<Slice> = StateCreator<ConsoleState, [], [], Slice>;
+
+/** What a fold of events changes in a slice: any of its fields, writable while it is built. */
+export type SliceChange<Slice> = { -readonly [K in keyof Slice]?: Slice[K] };

@@ -1,0 +1,63 @@
+/** The app itself: what the service says about it, the connection, and questions for the operator. */
+import type {
+  AppInfo,
+  ConsoleEvent,
+  ErrorPayload,
+  OperatorPrompt,
+} from '../../core/console/contract.js';
+import {
+  toErrorPayload,
+  type ConnectionChange,
+  type ConsoleClient,
+} from '../api/console-client.js';
+import type { ConsoleState, SliceChange, SliceCreator } from './console-state.js';
+
+export interface UiSlice {
+  readonly appInfo: AppInfo | null;
+  readonly appInfoError: ErrorPayload | null;
+  readonly connection: ConnectionChange;
+  /** Open questions (host keys, passphrases), oldest first. */
+  readonly prompts: readonly OperatorPrompt[];
+  loadAppInfo(client: ConsoleClient): Promise<void>;
+  setConnection(change: ConnectionChange): void;
+}
+
+export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
+  appInfo: null,
+  appInfoError: null,
+  connection: { state: 'connecting', hasMissedEvents: false },
+  prompts: [],
+
+  async loadAppInfo(client) {
+    try {
+      set({ appInfo: await client.invoke('app:info', null), appInfoError: null });
+    } catch (error) {
+      set({ appInfoError: toErrorPayload(error) });
+    }
+  },
+
+  setConnection(change) {
+    set({ connection: change });
+  },
+});
+
+/** The ui slice's part of a batch of new events (in seq order); undefined when none touch it. */
+export function foldUiEvents(
+  state: UiSlice,
+  events: readonly ConsoleEvent[],
+): SliceChange<UiSlice> | undefined {
+  let prompts: OperatorPrompt[] | undefined;
+  for (const event of events) {
+    if (event.type === 'prompt') {
+      prompts = (prompts ?? [...state.prompts]).filter((prompt) => prompt.id !== event.prompt.id);
+      prompts.push(event.prompt);
+    } else if (event.type === 'prompt-closed') {
+      prompts = (prompts ?? state.prompts).filter((prompt) => prompt.id !== event.promptId);
+    }
+  }
+  return prompts === undefined ? undefined : { prompts };
+}
+
+export const selectConnection = (state: ConsoleState) => state.connection;
+export const selectAppInfo = (state: ConsoleState) => state.appInfo;
+export const selectPrompts = (state: ConsoleState) => state.prompts;

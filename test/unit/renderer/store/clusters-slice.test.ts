@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type {
+  Channel,
+  ClusterSummary,
+  JobSummary,
+  RequestOf,
+  ResponseOf,
+} from '../../../../core/console/contract.js';
+import { ConsoleCallError, type ConsoleClient } from '../../../../renderer/api/console-client.js';
+import { selectSelectedStatus } from '../../../../renderer/store/clusters-slice.js';
+import { createConsoleStore } from '../../../../renderer/store/console-store.js';
+
+type Handlers = { [C in Channel]?: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+function fakeClient(handlers: Handlers): ConsoleClient {
+  return {
+    invoke(channel, request) {
+      const handler = handlers[channel] as ((request: unknown) => Promise<never>) | undefined;
+      if (handler === undefined) throw new Error(`unexpected call: ${channel}`);
+      return handler(request);
+    },
+    onEvents: () => () => {},
+  };
+}
+
+const cluster = (id: string, name = id): ClusterSummary => ({
+  id,
+  name,
+  servers: ['127.0.0.11:11211'],
+  newServers: [],
+  origin: 'saved',
+});
+
+describe('console store: clusters', () => {
+  it('lists clusters and drops a selection whose cluster is gone', async () => {
+    const store = createConsoleStore();
+    let listed = [cluster('a'), cluster('b')];
+    const client = fakeClient({
+      'clusters:list': async () => listed,
+      'cluster:status': async ({ clusterId }) => ({ clusterId, checkedAt: 'now', nodes: [] }),
+    });
+    await store.getState().loadClusters(client);
+    assert.equal(store.getState().isLoadingClusters, false);
+    await store.getState().selectCluster(client, 'b');
+    assert.equal(store.getState().selectedClusterId, 'b');
+    listed = [cluster('a')];
+    await store.getState().loadClusters(client);
+    assert.equal(store.getState().selectedClusterId, null);
+  });
+
+  it("keeps the service's error when a save is rejected, for the form to show", async () => {
+    const store = createConsoleStore();
+    const client = fakeClient({
+      'clusters:save': async () => {
+        throw new ConsoleCallError('clusters:save', {
+          code: 'BAD_ADDRESS',
+          message: 'servers: "nope" is not host:port',
+          detail: { stage: 'config' },
+        });
+      },
+    });
+    await assert.rejects(
+      store.getState().saveCluster(client, { name: 'x', servers: ['nope'], newServers: [] }),
+      { code: 'BAD_ADDRESS', message: 'servers: "nope" is not host:port' },
+    );
+    assert.deepEqual(store.getState().clusters, []);
+  });
+
+  it('keeps the latest status answer when an older one arrives after it', async () => {
+    const store = createConsoleStore();
+    const answers: ((checkedAt: string) => void)[] = [];
+    const client = fakeClient({
+      'cluster:status': ({ clusterId }) =>
+        new Promise((resolve) =>
+          answers.push((checkedAt) => resolve({ clusterId, checkedAt, nodes: [] })),
+        ),
+    });
+    const first = store.getState().selectCluster(client, 'a');
+    const second = store.getState().refreshStatus(client, 'a');
+    assert.equal(selectSelectedStatus(store.getState()).isLoading, true);
+    answers[1]?.('second');
+    await second;
+    answers[0]?.('first');
+    await first;
+    const status = selectSelectedStatus(store.getState());
+    assert.equal(status.report?.checkedAt, 'second');
+    assert.equal(status.isLoading, false);
+  });
+
+  it('records a failed status check as an error', async () => {
+    const store = createConsoleStore();
+    const client = fakeClient({
+      'cluster:status': async () => {
+        throw new ConsoleCallError('cluster:status', {
+          code: 'NO_SUCH_CLUSTER',
+          message: 'no cluster a',
+          detail: { stage: 'usage' },
+        });
+      },
+    });
+    await store.getState().selectCluster(client, 'a');
+    assert.equal(selectSelectedStatus(store.getState()).error?.code, 'NO_SUCH_CLUSTER');
+  });
+
+  it('does not turn a finished job back to running with an older jobs:list', async () => {
+    const store = createConsoleStore();
+    const running: JobSummary = {
+      id: 'j1',
+      kind: 'verify',
+      clusterId: 'a',
+      targets: [],
+      state: 'running',
+      startedAt: 't0',
+      rateLimit: 0,
+      resyncs: [],
+    };
+    store.getState().applyEvents({
+      events: [{ type: 'job-finished', job: { ...running, state: 'failed' }, seq: 1 }],
+    });
+    await store.getState().loadJobs(fakeClient({ 'jobs:list': async () => [running] }));
+    assert.equal(store.getState().jobsById.j1?.state, 'failed');
+  });
+});
