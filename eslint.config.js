@@ -53,4 +53,53 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The renderer runs in a sandboxed page: it reaches the main process only through the contract
+    // (core/console/contract.ts, which has no runtime imports of its own), never Node or Electron.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'ws', 'ssh2', 'zod'].map((name) => ({
+            name,
+            message: 'The renderer has no Node or Electron: go through the console contract.',
+          })),
+          patterns: [
+            {
+              group: [
+                'node:*',
+                '**/electron/**',
+                '**/core/**',
+                // gitignore-style: a file is re-included only with its folder.
+                '!**/core/console',
+                '!**/core/console/contract.js',
+              ],
+              message: 'The renderer may import only the console contract from core/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The main process serves the renderer; it never imports the renderer's code.
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**'], message: 'electron/ must not import renderer code.' },
+          ],
+          paths: ['react', 'react-dom', 'zustand', 'recharts'].map((name) => ({
+            name,
+            message: 'electron/ is the main process: no UI packages.',
+          })),
+        },
+      ],
+    },
+  },
 );
