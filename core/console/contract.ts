@@ -12,6 +12,7 @@ import type { SurveyedNode } from '../resize/cluster-survey.js';
 import type { NodeCounters, ThroughputSample, VbucketState } from '../resync/resync-engine.js';
 import type { ResyncSummaryJson } from '../resync/resync-summary-json.js';
 import type { PassReport } from '../resync/source-stream.js';
+import type { HostKeyQuestion } from '../transport/ssh-session.js';
 import type { VerifyReport } from '../resync/verify.js';
 
 export type { ErrorPayload, NodeCounters, NodeRole, PassReport, PlanJson, SurveyedNode };
@@ -86,16 +87,7 @@ export interface JobSummary {
 
 /** A question only the operator can answer, asked while an SSH connection is being made. */
 export type OperatorPrompt =
-  | {
-      readonly id: string;
-      readonly kind: 'host-key';
-      readonly host: string;
-      readonly port: number;
-      readonly alias: string;
-      readonly keyType: string;
-      readonly fingerprint: string;
-      readonly otherTypes: readonly string[];
-    }
+  | ({ readonly id: string; readonly kind: 'host-key' } & HostKeyQuestion)
   | { readonly id: string; readonly kind: 'passphrase'; readonly identityFile: string }
   | {
       readonly id: string;
