@@ -243,7 +243,9 @@ class ResyncRun {
       const client = await this.options.connect(this.options.target, 'finish');
       try {
         const evictionsAfter = await evictionsOf(client);
-        targetEvictions = Math.max(0, evictionsAfter - (evictionsBefore ?? evictionsAfter));
+        // Without a reading from the start, every eviction the node ever made counts: a resync must
+        // never be called complete on a target that may have dropped what it was sent.
+        targetEvictions = Math.max(0, evictionsAfter - (evictionsBefore ?? 0));
         if (targetEvictions > 0) {
           this.options.observer?.onNotice?.(
             `${this.options.target} evicted ${targetEvictions} items during the resync: it is too small for ` +
