@@ -20,6 +20,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { parseServerAddress } from './server-address.js';
+import { parseJsonFile } from '../util/parse-json-file.js';
 
 export interface DirectAccess {
   readonly via: 'direct';
@@ -64,15 +65,7 @@ export const DEFAULT_MEMCACHED_BEHIND_SSH = '127.0.0.1:11211';
  * @throws ConfigError naming the file and the field (or the line, for malformed JSON).
  */
 export function parseClusterProfile(text: string, file: string): ClusterProfile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError('PROFILE_NOT_JSON', `not valid JSON: ${(error as Error).message}`, {
-      file,
-      ...lineOfJsonError(text, error as Error),
-    });
-  }
+  const json = parseJsonFile(text, file, 'PROFILE_NOT_JSON');
   const fail = (field: string, message: string): never => {
     throw new ConfigError('PROFILE_INVALID', `${field}: ${message}`, { file });
   };
@@ -232,11 +225,4 @@ function optionalAddress(value: unknown, field: string, fail: Fail): string | un
   const parsed = parseServerAddress(address);
   if (!parsed.ok) return fail(field, `"${address}" is not host:port: ${parsed.reason}`);
   return address;
-}
-
-// JSON.parse names a character position ("... in JSON at position 42"); editors want a line.
-function lineOfJsonError(text: string, error: Error): { line?: number } {
-  const match = /position (\d+)/.exec(error.message);
-  if (match === null) return {};
-  return { line: text.slice(0, Number(match[1])).split('\n').length };
 }

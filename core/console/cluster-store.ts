@@ -7,8 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { z } from 'zod';
 import { ConfigError, LocalIoError } from '../errors.js';
+import { parseJsonFile } from '../util/parse-json-file.js';
 import { checkClusterDefinition, type CheckedCluster } from './cluster-definition.js';
+import { CLUSTER_DEFINITION, describeIssue, ID } from './contract-schemas.js';
 import type { ClusterDefinition, ClusterSummary } from './contract.js';
 
 interface StoredFile {
@@ -136,46 +139,20 @@ function copyDefinition(definition: ClusterDefinition): ClusterDefinition {
   };
 }
 
+// The stored file is checked by the same schema as the requests that filled it.
+const STORED_FILE = z.strictObject({
+  version: z.literal(1),
+  clusters: z.array(CLUSTER_DEFINITION.extend({ id: ID })),
+});
+
 function parseStoredFile(text: string, file: string): StoredFile['clusters'] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError('CLUSTERS_NOT_JSON', `not valid JSON: ${(error as Error).message}`, {
-      file,
-    });
-  }
-  const root = json as Partial<StoredFile> | null;
-  if (
-    typeof root !== 'object' ||
-    root === null ||
-    root.version !== 1 ||
-    !Array.isArray(root.clusters)
-  ) {
+  const parsed = STORED_FILE.safeParse(parseJsonFile(text, file, 'CLUSTERS_NOT_JSON'));
+  if (!parsed.success) {
     throw new ConfigError(
       'CLUSTERS_INVALID',
-      'expected {"version": 1, "clusters": [...]}; move the file aside to start afresh',
+      `${describeIssue(parsed.error)}; fix it, or move the file aside to start afresh`,
       { file },
     );
   }
-  return root.clusters.map((entry: unknown, index) => {
-    const cluster = entry as Partial<ClusterDefinition & { id: string }> | null;
-    const isValid =
-      typeof cluster === 'object' &&
-      cluster !== null &&
-      typeof cluster.id === 'string' &&
-      typeof cluster.name === 'string' &&
-      Array.isArray(cluster.servers) &&
-      cluster.servers.every((s) => typeof s === 'string') &&
-      Array.isArray(cluster.newServers) &&
-      cluster.newServers.every((s) => typeof s === 'string');
-    if (!isValid) {
-      throw new ConfigError(
-        'CLUSTERS_INVALID',
-        `clusters[${index}]: needs "id", "name", "servers" and "newServers"`,
-        { file },
-      );
-    }
-    return cluster as ClusterDefinition & { id: string };
-  });
+  return parsed.data.clusters;
 }

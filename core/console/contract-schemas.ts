@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import type { Channel, JobRequest, RequestOf } from './contract.js';
 
-const id = z.string().min(1).max(200);
+export const ID = z.string().min(1).max(200);
 const nodeName = z.string().min(1).max(300);
 const nodeList = z.array(nodeName).max(4096);
 const rate = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-const definition = z.strictObject({
+/** A cluster's definition, as requests carry it and clusters.json stores it. */
+export const CLUSTER_DEFINITION = z.strictObject({
   name: z.string().trim().min(1).max(200),
   servers: nodeList,
   newServers: nodeList,
@@ -22,35 +23,35 @@ const definition = z.strictObject({
 const jobRequest = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('resync'),
-    clusterId: id,
+    clusterId: ID,
     target: nodeName,
     full: z.boolean(),
     rateLimit: rate.optional(),
   }),
   z.strictObject({
     kind: z.literal('resize'),
-    clusterId: id,
+    clusterId: ID,
     full: z.boolean(),
     parallel: z.number().int().min(1).max(64).optional(),
     rateLimit: rate.optional(),
   }),
-  z.strictObject({ kind: z.literal('verify'), clusterId: id, repair: z.boolean() }),
+  z.strictObject({ kind: z.literal('verify'), clusterId: ID, repair: z.boolean() }),
 ]) satisfies z.ZodType<JobRequest>;
 
 export const REQUEST_SCHEMAS = {
   'app:info': z.null(),
   'clusters:list': z.null(),
-  'clusters:save': z.strictObject({ id: id.optional(), definition }),
-  'clusters:remove': z.strictObject({ id }),
-  'cluster:status': z.strictObject({ clusterId: id }),
-  'plan:preview': z.strictObject({ clusterId: id }),
+  'clusters:save': z.strictObject({ id: ID.optional(), definition: CLUSTER_DEFINITION }),
+  'clusters:remove': z.strictObject({ id: ID }),
+  'cluster:status': z.strictObject({ clusterId: ID }),
+  'plan:preview': z.strictObject({ clusterId: ID }),
   'jobs:start': jobRequest,
   'jobs:list': z.null(),
-  'jobs:cancel': z.strictObject({ jobId: id }),
-  'jobs:set-rate': z.strictObject({ jobId: id, bytesPerSecond: rate }),
+  'jobs:cancel': z.strictObject({ jobId: ID }),
+  'jobs:set-rate': z.strictObject({ jobId: ID, bytesPerSecond: rate }),
   'prompts:list': z.null(),
   'prompts:answer': z.strictObject({
-    promptId: id,
+    promptId: ID,
     answer: z.union([z.boolean(), z.string().max(4096), z.null()]),
   }),
 } satisfies { [C in Channel]: z.ZodType<RequestOf<C>> };
