@@ -76,8 +76,11 @@ export default tseslint.config(
                 // gitignore-style: a file is re-included only with its folder.
                 '!**/core/console',
                 '!**/core/console/contract.js',
+                '!**/core/util',
+                '!**/core/util/format-units.js',
               ],
-              message: 'The renderer may import only the console contract from core/.',
+              message:
+                'The renderer may import only the console contract and the unit formatters from core/.',
             },
           ],
         },

@@ -4,7 +4,7 @@
  */
 import type { ResyncObserver, ResyncSummary, VbucketState } from '../resync/resync-engine.js';
 import type { CliIo } from './cli-io.js';
-import { formatBytes, formatCount, formatDuration, formatRate } from './format-units.js';
+import { formatBytes, formatCount, formatDuration, formatRate } from '../util/format-units.js';
 import { ProgressLine, progressBar, type ProgressStream } from './progress-line.js';
 
 /** Prints every event as one JSON line on stdout. */

@@ -1,7 +1,8 @@
 import type { ClusterStatusReport } from '../../core/console/contract.js';
 import { selectSelectedCluster, selectSelectedStatus } from '../store/clusters-slice.js';
 import { useConsole, useConsoleClient } from './console-context.js';
-import { formatBytes, formatCount, formatTime } from './format-units.js';
+import { formatBytes, formatCount } from '../../core/util/format-units.js';
+import { formatTime } from './format-time.js';
 
 export function ClusterStatus() {
   const client = useConsoleClient();

@@ -16,7 +16,7 @@ import { verifyResize } from '../../resync/verify.js';
 import { directConnector } from '../../transport/node-connector.js';
 import { integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { formatCount } from '../format-units.js';
+import { formatCount } from '../../util/format-units.js';
 import { runResyncs } from '../resync-runs.js';
 import { renderPlan } from '../render-plan.js';
 

@@ -6,7 +6,7 @@ import type { NodeSettings } from '../../resize/node-settings.js';
 import { withNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { formatBytes, formatCount } from '../format-units.js';
+import { formatBytes, formatCount } from '../../util/format-units.js';
 import { loadSettings } from '../settings-file.js';
 import { formatTable } from '../text-table.js';
 

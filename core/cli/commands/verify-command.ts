@@ -4,7 +4,7 @@ import { verifyResize } from '../../resync/verify.js';
 import { withNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { formatCount } from '../format-units.js';
+import { formatCount } from '../../util/format-units.js';
 import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
 import { ProgressLine } from '../progress-line.js';
 import { loadSettings } from '../settings-file.js';

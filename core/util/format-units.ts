@@ -1,19 +1,24 @@
-/** Numbers as an operator reads them in a terminal. */
+/**
+ * Numbers as an operator reads them, the same in the terminal and the console's page (which may
+ * import this file: it is plain TypeScript with no Node imports). Byte sizes are 1024-based, so
+ * they carry IEC units (KiB, MiB): memcached's -m is in MiB.
+ */
 
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
+  let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
 }
 
 export function formatRate(perSecond: number): string {
