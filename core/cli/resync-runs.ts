@@ -6,12 +6,22 @@ import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { formatSettingsWarning, type SettingsWarning } from '../cluster/settings-lint.js';
 import { ResyncJob, type ResyncOptions, type ResyncSummary } from '../resync/resync-engine.js';
 import type { NodeConnector } from '../transport/node-connector.js';
-import { byteRateOption } from './cli-args.js';
+import { byteRateOption, type OptionSpec } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { modelOptions } from './model-options.js';
+import { MODEL_OPTIONS, modelOptions } from './model-options.js';
 import { HumanResyncProgress, jsonResyncObserver, renderResyncSummary } from './resync-report.js';
 import { summaryToJson } from '../resync/resync-summary-json.js';
 import { runPool } from '../util/run-pool.js';
+
+/** The options every command that runs resyncs takes (resync, resize). */
+export const RESYNC_RUN_OPTIONS = {
+  settings: { type: 'string' },
+  full: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  rate: { type: 'string' },
+  profile: { type: 'string' },
+  ...MODEL_OPTIONS,
+} as const satisfies OptionSpec;
 
 /** What a command's options say about its resyncs. */
 export interface ResyncRequest {

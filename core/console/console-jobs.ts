@@ -9,6 +9,8 @@ import { ConfigError, toErrorPayload, UsageError } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import {
   checkTarget,
+  DEFAULT_RESIZE_PARALLEL,
+  resizeTargets,
   ResyncJob,
   type ResyncObserver,
   type ResyncSummary,
@@ -19,8 +21,6 @@ import { withClusterAccess, type ClusterAccess } from '../transport/cluster-acce
 import { runPool } from '../util/run-pool.js';
 import type { KnownCluster } from './cluster-store.js';
 import type { ConsoleEventBody, JobRequest, JobState, JobSummary } from './contract.js';
-
-export const DEFAULT_RESIZE_PARALLEL = 2;
 
 export interface JobRunnerOptions {
   readonly emit: (event: ConsoleEventBody) => void;
@@ -47,7 +47,7 @@ export class JobRunner {
    */
   start(request: JobRequest, cluster: KnownCluster): JobSummary {
     const { settings } = cluster.checked;
-    const targets = this.targetsOf(request, settings);
+    const targets = this.targetsOf(request, cluster);
     for (const target of targets) checkTarget(settings, target);
     this.refuseConflicts(request.clusterId, targets);
     const id = randomUUID();
@@ -102,17 +102,10 @@ export class JobRunner {
     await Promise.all([...this.jobs.values()].map((job) => job.finished));
   }
 
-  private targetsOf(request: JobRequest, settings: ClusterSettings): string[] {
+  private targetsOf(request: JobRequest, cluster: KnownCluster): string[] {
     if (request.kind === 'resync') return [request.target];
     if (request.kind === 'verify') return [];
-    if (settings.newServers.length === 0) {
-      throw new ConfigError(
-        'NO_RESIZE',
-        'the cluster has no new servers, so no resize is in progress; to refill one node after a ' +
-          'restart, run a full resync of that node',
-      );
-    }
-    return [...new Set(settings.newServers)];
+    return resizeTargets(cluster.checked.settings, `cluster "${cluster.summary.name}"`);
   }
 
   private refuseConflicts(clusterId: string, targets: readonly string[]): void {

@@ -5,7 +5,7 @@
  * relays them (the IPC bridge, the web server) keeps their order.
  */
 import { buildPlan, planToJson } from '../cluster/plan.js';
-import { surveyCluster } from '../resize/cluster-survey.js';
+import { SURVEY_DEADLINES, surveyCluster } from '../resize/cluster-survey.js';
 import { openClusterAccess, withClusterAccess } from '../transport/cluster-access.js';
 import type { DirectConnectorOptions } from '../transport/node-connector.js';
 import { packageVersion } from '../util/package-version.js';
@@ -21,9 +21,6 @@ export interface ConsoleServiceOptions {
   /** Deadlines for jobs' connections (the defaults of the data plane otherwise). */
   readonly connection?: DirectConnectorOptions;
 }
-
-// A status should say a node is down, not wait for it.
-const STATUS_DEADLINES: DirectConnectorOptions = { timeoutMs: 3000, connectTimeoutMs: 3000 };
 
 type Handlers = { readonly [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -72,7 +69,7 @@ export class ConsoleService implements ConsoleBackend {
     'cluster:status': async ({ clusterId }) => {
       const cluster = this.options.store.get(clusterId);
       const survey = await withClusterAccess(
-        () => this.openAccess(cluster, STATUS_DEADLINES),
+        () => this.openAccess(cluster, SURVEY_DEADLINES),
         (access) => surveyCluster(cluster.checked.settings, access),
       );
       return {

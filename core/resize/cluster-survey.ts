@@ -8,12 +8,16 @@ import { clusterNodes } from '../cluster/worklist.js';
 import type { ErrorPayload } from '../errors.js';
 import { clusterStatus, type NodeStatus } from '../resync/node-status.js';
 import type { ClusterAccess } from '../transport/cluster-access.js';
+import type { DirectConnectorOptions } from '../transport/node-connector.js';
 import {
   checkAgreement,
   readNodeSettings,
   type NodeSettings,
   type SettingsAgreement,
 } from './node-settings.js';
+
+/** A survey should say a node is down, not wait for it: deadlines for its connections. */
+export const SURVEY_DEADLINES: DirectConnectorOptions = { timeoutMs: 3000, connectTimeoutMs: 3000 };
 
 export interface SurveyedNode extends NodeStatus {
   /** With a profile: the node's own cluster_settings, or null when it could not be read. */

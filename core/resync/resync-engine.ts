@@ -152,6 +152,25 @@ export class ResyncJob {
   }
 }
 
+/** How many nodes a resize fills at once unless told otherwise. */
+export const DEFAULT_RESIZE_PARALLEL = 2;
+
+/**
+ * The nodes a resize fills: every node of new_servers, once each, in order.
+ * @throws ConfigError NO_RESIZE when there is no new_servers list; `where` names the settings.
+ */
+export function resizeTargets(settings: ClusterSettings, where: string): string[] {
+  if (settings.newServers.length === 0) {
+    throw new ConfigError(
+      'NO_RESIZE',
+      'there is no new_servers list, so no resize is in progress; to refill one node after a ' +
+        'restart, give that node a full resync (astaire resync --full --target NODE)',
+      { file: where },
+    );
+  }
+  return [...new Set(settings.newServers)];
+}
+
 /** @throws ConfigError when `target` is in neither list of `settings`: it cannot be resynced. */
 export function checkTarget(settings: ClusterSettings, target: string): void {
   if (nodeRole(settings, target) !== 'not-a-member') return;

@@ -2,9 +2,10 @@
 import { UsageError } from '../../errors.js';
 import { integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { MODEL_OPTIONS, MODEL_OPTIONS_HELP } from '../model-options.js';
+import { MODEL_OPTIONS_HELP } from '../model-options.js';
+import { DEFAULT_RESIZE_PARALLEL, resizeTargets } from '../../resync/resync-engine.js';
 import { withNodeAccess } from '../node-access.js';
-import { runResyncs } from '../resync-runs.js';
+import { RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
 
 export const RESIZE_HELP = `Usage: astaire resize --settings FILE [--parallel N] [--full] [--json] [--rate BYTES_PER_S]
@@ -15,7 +16,7 @@ node has reloaded it; when it succeeds, verify ("astaire verify"), then write on
 servers list and reload again.
 
   --settings FILE  the cluster_settings file, with servers= and new_servers=
-  --parallel N     nodes resynced at once (default 2)
+  --parallel N     nodes resynced at once (default ${DEFAULT_RESIZE_PARALLEL})
   --full           full resyncs (every vbucket each node will hold)
   --json           one JSON event per line (each with its "target"), then one summary per node
   --profile FILE   reach nodes as this cluster profile says (SSH tunnels, jump hosts)
@@ -29,30 +30,15 @@ export async function runResizeCommand(args: readonly string[], io: CliIo): Prom
   const { values } = parseCommandArgs(
     'resize',
     args,
-    {
-      settings: { type: 'string' },
-      parallel: { type: 'string' },
-      full: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      rate: { type: 'string' },
-      profile: { type: 'string' },
-      ...MODEL_OPTIONS,
-    },
+    { parallel: { type: 'string' }, ...RESYNC_RUN_OPTIONS },
     false,
   );
   if (values.settings === undefined)
     throw new UsageError('BAD_ARGUMENTS', 'resize: --settings FILE is required');
-  const parallel = integerOption('resize', 'parallel', values.parallel) ?? 2;
+  const parallel = integerOption('resize', 'parallel', values.parallel) ?? DEFAULT_RESIZE_PARALLEL;
   if (parallel < 1) throw new UsageError('BAD_ARGUMENTS', 'resize: --parallel must be at least 1');
   const { file, settings, warnings } = await loadSettings(values.settings, io.cwd);
-  if (settings.newServers.length === 0) {
-    throw new UsageError(
-      'NO_RESIZE',
-      `resize: ${file} has no new_servers line, so no resize is in progress; to refill one node ` +
-        'after a restart, use "astaire resync --full"',
-    );
-  }
-  const targets = [...new Set(settings.newServers)];
+  const targets = resizeTargets(settings, file);
   const summaries = await withNodeAccess(values.profile, io, ({ connect }) =>
     runResyncs(targets, { ...values, command: 'resize', settings, warnings, connect }, io, {
       parallel,

@@ -2,9 +2,9 @@
 import { UsageError } from '../../errors.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
-import { MODEL_OPTIONS, MODEL_OPTIONS_HELP } from '../model-options.js';
+import { MODEL_OPTIONS_HELP } from '../model-options.js';
 import { withNodeAccess } from '../node-access.js';
-import { runResyncs } from '../resync-runs.js';
+import { RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
 
 export const RESYNC_HELP = `Usage: astaire resync --target NODE --settings FILE [--full] [--json] [--rate BYTES_PER_S]
@@ -31,15 +31,7 @@ export async function runResyncCommand(args: readonly string[], io: CliIo): Prom
   const { values } = parseCommandArgs(
     'resync',
     args,
-    {
-      target: { type: 'string' },
-      settings: { type: 'string' },
-      full: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      rate: { type: 'string' },
-      profile: { type: 'string' },
-      ...MODEL_OPTIONS,
-    },
+    { target: { type: 'string' }, ...RESYNC_RUN_OPTIONS },
     false,
   );
   const { target } = values;

@@ -1,7 +1,7 @@
 /** `astaire status`: every node of cluster_settings, as it is now. */
 import { UsageError } from '../../errors.js';
 import type { NodeStatus } from '../../resync/node-status.js';
-import { surveyCluster } from '../../resize/cluster-survey.js';
+import { SURVEY_DEADLINES, surveyCluster } from '../../resize/cluster-survey.js';
 import type { NodeSettings } from '../../resize/node-settings.js';
 import { withNodeAccess } from '../node-access.js';
 import { parseCommandArgs } from '../cli-args.js';
@@ -40,8 +40,6 @@ export async function runStatusCommand(args: readonly string[], io: CliIo): Prom
   if (values.settings === undefined)
     throw new UsageError('BAD_ARGUMENTS', 'status: --settings FILE is required');
   const { settings } = await loadSettings(values.settings, io.cwd);
-  // Short deadlines: a status should say a node is down, not wait for it.
-  const quick = { timeoutMs: 3000, connectTimeoutMs: 3000 };
   return withNodeAccess(
     values.profile,
     io,
@@ -58,7 +56,7 @@ export async function runStatusCommand(args: readonly string[], io: CliIo): Prom
         statuses.every((s) => s.isReachable) && (agreement === undefined || agreement.isAgreed);
       return isHealthy ? EXIT_OK : EXIT_FAILURE;
     },
-    quick,
+    SURVEY_DEADLINES,
   );
 }
 
