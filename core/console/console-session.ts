@@ -3,7 +3,6 @@
  * with `demo` the local demo cluster, started and loaded and offered as a cluster, and stopped
  * again when the session closes.
  */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoCluster, type DemoCluster } from '../demo/demo-cluster.js';
 import { ClusterStore } from './cluster-store.js';
@@ -11,7 +10,7 @@ import { ConsoleService } from './console-service.js';
 
 export interface ConsoleSessionOptions {
   readonly mode: 'electron' | 'web';
-  /** Where the console keeps its clusters (see defaultDataDir). */
+  /** Where the console keeps its clusters (see data-dir.ts). */
   readonly dataDir: string;
   /** Start the demo cluster with this many sample keys. */
   readonly demo?: { readonly keys: number } | undefined;
@@ -23,15 +22,6 @@ export interface ConsoleSession {
   readonly service: ConsoleService;
   /** Stops jobs, then the demo cluster if any. Safe to call more than once. */
   close(): Promise<void>;
-}
-
-/** $XDG_CONFIG_HOME/astaire-console, else ~/.config/astaire-console (the web console's home). */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base =
-    env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== ''
-      ? env.XDG_CONFIG_HOME
-      : join(homedir(), '.config');
-  return join(base, 'astaire-console');
 }
 
 export async function openConsoleSession(options: ConsoleSessionOptions): Promise<ConsoleSession> {

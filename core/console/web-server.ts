@@ -195,7 +195,9 @@ async function answerCall(
     } catch (error) {
       throw new UsageError('BAD_REQUEST', `${channel}: not JSON: ${(error as Error).message}`);
     }
-    result = await dispatch(backend, decodeURIComponent(channel), parsed);
+    // Channel names are plain ASCII (domain:verb): the path segment is taken as it is, and an
+    // unknown one is refused by name.
+    result = await dispatch(backend, channel, parsed);
   } catch (error) {
     status = 400;
     result = { ok: false, error: toErrorPayload(error) };

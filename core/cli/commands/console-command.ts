@@ -1,8 +1,7 @@
 /** `astaire console`: the console in web mode, for a browser on this machine or through a tunnel. */
 import { once } from 'node:events';
 import { DEFAULT_DEMO_KEYS } from '../../demo/demo-cluster.js';
-import { defaultDataDir, openConsoleSession } from '../../console/console-session.js';
-import { startWebConsole } from '../../console/web-server.js';
+import { defaultDataDir } from '../../console/data-dir.js';
 import { UsageError } from '../../errors.js';
 import { integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_OK, type CliIo } from '../cli-io.js';
@@ -39,6 +38,12 @@ export async function runConsoleCommand(args: readonly string[], io: CliIo): Pro
   if (port > 65535) throw new UsageError('BAD_ARGUMENTS', 'console: --port must be 0 to 65535');
   const keys = integerOption('console', 'keys', values.keys) ?? DEFAULT_DEMO_KEYS;
   const say = (line: string) => io.stderr.write(line + '\n');
+  // The service and the web server (zod, ws) load only for this command: every other command
+  // starts without them.
+  const [{ openConsoleSession }, { startWebConsole }] = await Promise.all([
+    import('../../console/console-session.js'),
+    import('../../console/web-server.js'),
+  ]);
   const session = await openConsoleSession({
     mode: 'web',
     dataDir: values['data-dir'] ?? defaultDataDir(),
