@@ -71,7 +71,10 @@ export class ClusterStore {
   /** Adds a cluster (no `id`) or replaces one; written to disk before it is known. */
   async save(id: string | undefined, definition: ClusterDefinition): Promise<ClusterSummary> {
     if (id !== undefined && this.get(id).summary.origin === 'demo') {
-      throw new ConfigError('DEMO_CLUSTER', 'the demo cluster cannot be changed');
+      throw new ConfigError(
+        'DEMO_CLUSTER',
+        'the demo cluster cannot be changed; add a cluster of your own with the same servers',
+      );
     }
     const newId = id ?? randomUUID();
     const checked = checkClusterDefinition(definition, `cluster "${definition.name}"`);
@@ -84,7 +87,10 @@ export class ClusterStore {
 
   async remove(id: string): Promise<void> {
     if (this.get(id).summary.origin === 'demo') {
-      throw new ConfigError('DEMO_CLUSTER', 'the demo cluster cannot be removed');
+      throw new ConfigError(
+        'DEMO_CLUSTER',
+        'the demo cluster cannot be removed: it goes when the console stops',
+      );
     }
     const next = new Map(this.clusters);
     next.delete(id);

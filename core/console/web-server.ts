@@ -77,7 +77,8 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
     once(server, 'error').then(([error]) => {
       throw new ConfigError(
         'WEB_LISTEN_FAILED',
-        `cannot listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`,
+        `cannot listen on ${host}:${options.port ?? 0}: ${(error as Error).message}; ` +
+          'choose another --port, or leave it out for any free port',
       );
     }),
   ]);
