@@ -37,10 +37,8 @@ export interface SshPrompts {
   password(user: string, host: string): Promise<string | undefined>;
 }
 
-export interface HostKeyQuestion {
-  readonly host: string;
-  readonly port: number;
-  readonly alias: string;
+/** An unknown host key, on the hop (host, port, the name the operator gave) that offered it. */
+export interface HostKeyQuestion extends Pick<SshHop, 'alias' | 'host' | 'port'> {
   readonly keyType: string;
   readonly fingerprint: string;
   /** Types of key already known for this host (a new type of key for a known host). */
