@@ -3,7 +3,7 @@
 // sandboxed preload may require only 'electron', so everything else must be inlined, as CommonJS).
 // Type checking is tsc's job (npm run typecheck); esbuild only strips types here.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 
 const root = new URL('../', import.meta.url);
 const out = (path) => new URL(path, root).pathname;
@@ -36,5 +36,14 @@ await Promise.all([
     logLevel: 'warning',
   }),
   copyFile(out('renderer/index.html'), out('dist/console/index.html')),
-  copyFile(out('renderer/styles.css'), out('dist/console/styles.css')),
+  writeFile(out('dist/console/styles.css'), await joinedStyles()),
 ]);
+
+// One stylesheet per screen in renderer/styles/, served as one file (the CSP allows 'self' only, so
+// no <style> elements), in name order: 00-base.css first, then the screens'.
+async function joinedStyles() {
+  const dir = out('renderer/styles/');
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.css')).sort();
+  const parts = await Promise.all(names.map((name) => readFile(dir + name, 'utf8')));
+  return parts.map((text, i) => `/* ${names[i]} */\n${text}`).join('\n');
+}

@@ -61,6 +61,7 @@ export class JobRunner {
         state: 'running',
         startedAt: new Date().toISOString(),
         rateLimit: request.kind === 'verify' ? 0 : (request.rateLimit ?? 0),
+        isPaused: false,
         resyncs: [],
       },
       controller,

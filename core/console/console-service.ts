@@ -4,7 +4,9 @@
  * questions put to the operator), runs jobs, and numbers every event it emits so that whoever
  * relays them (the IPC bridge, the web server) keeps their order.
  */
+import { resizeFailureRisk } from '../cluster/failure-risk.js';
 import { buildPlan, planToJson } from '../cluster/plan.js';
+import { UsageError } from '../errors.js';
 import { SURVEY_DEADLINES, surveyCluster } from '../resize/cluster-survey.js';
 import { openClusterAccess, withClusterAccess } from '../transport/cluster-access.js';
 import type { DirectConnectorOptions } from '../transport/node-connector.js';
@@ -79,8 +81,13 @@ export class ConsoleService implements ConsoleBackend {
         ...(survey.agreement === undefined ? {} : { settingsAgree: survey.agreement.isAgreed }),
       };
     },
-    'plan:preview': async ({ clusterId }) =>
-      planToJson(buildPlan(this.options.store.get(clusterId).checked.settings)),
+    'clusters:import-settings': async () => notYet('clusters:import-settings'),
+    'ssh:hosts': async () => notYet('ssh:hosts'),
+    'plan:preview': async ({ clusterId }) => {
+      const plan = buildPlan(this.options.store.get(clusterId).checked.settings);
+      return { plan: planToJson(plan), risk: resizeFailureRisk(plan.view) };
+    },
+    'plan:estimate': async () => notYet('plan:estimate'),
     'jobs:start': async (request) =>
       this.jobs.start(request, this.options.store.get(request.clusterId)),
     'jobs:list': async () => this.jobs.list(),
@@ -92,6 +99,15 @@ export class ConsoleService implements ConsoleBackend {
       this.jobs.setRate(jobId, bytesPerSecond);
       return null;
     },
+    'jobs:pause': async () => notYet('jobs:pause'),
+    'jobs:resume': async () => notYet('jobs:resume'),
+    'wizard:get': async () => notYet('wizard:get'),
+    'wizard:begin': async () => notYet('wizard:begin'),
+    'wizard:preview-settings': async () => notYet('wizard:preview-settings'),
+    'wizard:run-step': async () => notYet('wizard:run-step'),
+    'wizard:override': async () => notYet('wizard:override'),
+    'wizard:abandon': async () => notYet('wizard:abandon'),
+    'activity:list': async () => notYet('activity:list'),
     'prompts:list': async () => this.prompts.waiting(),
     'prompts:answer': async ({ promptId, answer }) => {
       this.prompts.answer(promptId, answer);
@@ -116,4 +132,9 @@ export class ConsoleService implements ConsoleBackend {
       }
     }
   }
+}
+
+// Scaffolding while the screens' channels are built; each is replaced by its implementation.
+function notYet(channel: string): never {
+  throw new UsageError('NOT_YET', `${channel} is not built yet`);
 }

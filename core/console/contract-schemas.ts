@@ -4,12 +4,14 @@
  * apart. Strict objects: an unknown field is refused rather than ignored.
  */
 import { z } from 'zod';
-import type { Channel, JobRequest, RequestOf } from './contract.js';
+import type { Channel, JobRequest, RequestOf, WizardStepRequest } from './contract.js';
 
 export const ID = z.string().min(1).max(200);
 const nodeName = z.string().min(1).max(300);
 const nodeList = z.array(nodeName).max(4096);
 const rate = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Clearwater has 128 vbuckets; a cluster may be configured with more, never with 2^16 or more.
+const vbucket = z.number().int().min(0).max(65535);
 
 /** A cluster's definition, as requests carry it and clusters.json stores it. */
 export const CLUSTER_DEFINITION = z.strictObject({
@@ -27,6 +29,9 @@ const jobRequest = z.discriminatedUnion('kind', [
     target: nodeName,
     full: z.boolean(),
     rateLimit: rate.optional(),
+    vbuckets: z.array(vbucket).min(1).max(65536).optional(),
+    source: nodeName.optional(),
+    retryOf: ID.optional(),
   }),
   z.strictObject({
     kind: z.literal('resize'),
@@ -38,17 +43,48 @@ const jobRequest = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('verify'), clusterId: ID, repair: z.boolean() }),
 ]) satisfies z.ZodType<JobRequest>;
 
+const wizardStep = z.strictObject({
+  clusterId: ID,
+  step: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+  byHand: z.boolean().optional(),
+  full: z.boolean().optional(),
+  rateLimit: rate.optional(),
+}) satisfies z.ZodType<WizardStepRequest>;
+
 export const REQUEST_SCHEMAS = {
   'app:info': z.null(),
   'clusters:list': z.null(),
   'clusters:save': z.strictObject({ id: ID.optional(), definition: CLUSTER_DEFINITION }),
   'clusters:remove': z.strictObject({ id: ID }),
   'cluster:status': z.strictObject({ clusterId: ID }),
+  'clusters:import-settings': z.strictObject({
+    // cluster_settings files are a few lines; a megabyte is far past any real one.
+    text: z.string().max(1024 * 1024),
+    fileName: z.string().min(1).max(1000),
+  }),
+  'ssh:hosts': z.null(),
   'plan:preview': z.strictObject({ clusterId: ID }),
+  'plan:estimate': z.strictObject({ clusterId: ID, full: z.boolean() }),
   'jobs:start': jobRequest,
   'jobs:list': z.null(),
   'jobs:cancel': z.strictObject({ jobId: ID }),
   'jobs:set-rate': z.strictObject({ jobId: ID, bytesPerSecond: rate }),
+  'jobs:pause': z.strictObject({ jobId: ID }),
+  'jobs:resume': z.strictObject({ jobId: ID }),
+  'wizard:get': z.strictObject({ clusterId: ID }),
+  'wizard:begin': z.strictObject({ clusterId: ID, newServers: nodeList.min(1) }),
+  'wizard:preview-settings': z.strictObject({
+    clusterId: ID,
+    step: z.union([z.literal(1), z.literal(4)]),
+  }),
+  'wizard:run-step': wizardStep,
+  'wizard:override': z.strictObject({
+    clusterId: ID,
+    // An override is read later by whoever reviews the resize: it must say why.
+    reason: z.string().trim().min(10).max(2000),
+  }),
+  'wizard:abandon': z.strictObject({ clusterId: ID }),
+  'activity:list': z.null(),
   'prompts:list': z.null(),
   'prompts:answer': z.strictObject({
     promptId: ID,

@@ -46,6 +46,74 @@ export interface ClusterStatusReport {
   readonly settingsAgree?: boolean;
 }
 
+/** A cluster_settings file's two lists, read for the clusters form's import. */
+export interface ImportedSettings {
+  readonly servers: readonly string[];
+  readonly newServers: readonly string[];
+}
+
+/** A `Host` entry of the operator's ~/.ssh/config, offered when a cluster's nodes are reached over SSH. */
+export interface SshHostEntry {
+  readonly alias: string;
+  readonly hostName?: string;
+  readonly user?: string;
+  readonly port?: number;
+}
+
+/** What failing nodes during the resize would do to redundancy, before anything is written. */
+export interface FailureRisk {
+  /**
+   * Per node of the current servers: the vbuckets that would be left with one full copy, or none,
+   * if that node failed while the resize runs (new replicas hold only what has been streamed).
+   */
+  readonly ifNodeFails: readonly {
+    readonly node: string;
+    readonly singleCopy: readonly number[];
+    readonly noCopy: readonly number[];
+  }[];
+  /** vbuckets none of whose new replicas holds them now: until streamed, only old replicas do. */
+  readonly fullyRehomed: readonly number[];
+}
+
+export interface PlanPreview {
+  readonly plan: PlanJson;
+  readonly risk: FailureRisk;
+}
+
+/** Keys and bytes one source would send one target, from its item count and memory in use. */
+export interface SourceEstimate {
+  readonly node: string;
+  readonly vbuckets: number;
+  readonly keys: number;
+  readonly bytes: number;
+}
+
+export interface TargetEstimate {
+  readonly target: string;
+  readonly vbuckets: number;
+  readonly keys: number;
+  readonly bytes: number;
+  /** At the measured rate; null when no rate is known. */
+  readonly seconds: number | null;
+  readonly sources: readonly SourceEstimate[];
+}
+
+/** An estimate of a resize's work, sampled from the sources' stats (nothing is written). */
+export interface PlanEstimate {
+  readonly clusterId: string;
+  readonly full: boolean;
+  readonly sampledAt: string;
+  readonly targets: readonly TargetEstimate[];
+  readonly keys: number;
+  readonly bytes: number;
+  /** The rate the times are computed at and where it was measured; null when none is known yet. */
+  readonly rate: { readonly bytesPerSecond: number; readonly basis: string } | null;
+  /** For the whole resize (targets filled DEFAULT_RESIZE_PARALLEL at a time); null without a rate. */
+  readonly seconds: number | null;
+  /** Sources that could not be sampled, and why: their share is missing from the figures. */
+  readonly unsampled: readonly { readonly node: string; readonly error: ErrorPayload }[];
+}
+
 export type JobKind = 'resync' | 'resize' | 'verify';
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -57,6 +125,12 @@ export type JobRequest =
       readonly full: boolean;
       /** Bytes per second into the target; 0 for no limit. */
       readonly rateLimit?: number | undefined;
+      /** Only these vbuckets of the target's worklist (a retry); all of them when absent. */
+      readonly vbuckets?: readonly number[] | undefined;
+      /** Stream only from this replica (a retry of one source); each vbucket's own order when absent. */
+      readonly source?: string | undefined;
+      /** The job this one retries part of, for the record. */
+      readonly retryOf?: string | undefined;
     }
   | {
       readonly kind: 'resize';
@@ -78,11 +152,117 @@ export interface JobSummary {
   readonly finishedAt?: string;
   /** Bytes per second into each target; 0 for no limit. */
   readonly rateLimit: number;
+  /** Paused: no key is sent until it is resumed (sources keep being read into the spill queue). */
+  readonly isPaused: boolean;
+  /** Set when the job covers only some vbuckets of its target's worklist (a retry). */
+  readonly vbuckets?: readonly number[];
+  readonly source?: string;
+  readonly retryOf?: string;
   /** Per target, once its resync ended. */
   readonly resyncs: readonly ResyncSummaryJson[];
   readonly verify?: VerifyReport;
   /** Why the job failed as a whole (a resync's own failures are in `resyncs`). */
   readonly error?: ErrorPayload;
+}
+
+export type WizardStepNumber = 1 | 2 | 3 | 4 | 5;
+export type WizardStepState = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/** One node's part in a wizard step. */
+export interface WizardNodeStatus {
+  readonly node: string;
+  readonly state: 'pending' | 'running' | 'done' | 'failed' | 'by-hand';
+  /** What happened: the reason of a failure, "already held these lists", a backup's path. */
+  readonly message?: string;
+}
+
+export interface WizardStep {
+  readonly step: WizardStepNumber;
+  readonly state: WizardStepState;
+  readonly nodes: readonly WizardNodeStatus[];
+  /** True when the operator confirmed the step was done by hand (no SSH, or no reload command). */
+  readonly byHand?: boolean;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly error?: ErrorPayload;
+  /** Steps 3 and 4: the jobs they ran (latest last). */
+  readonly jobIds?: readonly string[];
+}
+
+/**
+ * A resize driven through its five steps. The service keeps it in the data directory as it
+ * goes, so a console that is closed (or crashes) and opened again resumes where it was.
+ */
+export interface ResizeWizard {
+  readonly clusterId: string;
+  readonly clusterName: string;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly oldServers: readonly string[];
+  readonly newServers: readonly string[];
+  /** Steps 1, 2, 4 and 5 reach nodes over SSH as the cluster's profile says, or by hand. */
+  readonly remote: 'ssh' | 'by-hand';
+  /** Whether the profile has a reload command (steps 2 and 5 run it); otherwise reloads are by hand. */
+  readonly canReload: boolean;
+  /** The first step not yet succeeded, or 'complete'. */
+  readonly current: WizardStepNumber | 'complete';
+  readonly steps: readonly WizardStep[];
+  /** Why writing the final servers list (step 4) is refused now; empty when it may go ahead. */
+  readonly blockers: readonly string[];
+  /** The operator's logged override of the blockers, if any. */
+  readonly override?: { readonly reason: string; readonly at: string };
+  /** Once step 5 succeeded. */
+  readonly report?: ResizeReport;
+}
+
+/** What a completed resize did, for the operator to save. */
+export interface ResizeReport {
+  readonly clusterName: string;
+  readonly oldServers: readonly string[];
+  readonly newServers: readonly string[];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly steps: readonly WizardStep[];
+  readonly resyncs: readonly ResyncSummaryJson[];
+  readonly verify?: VerifyReport;
+  readonly override?: { readonly reason: string; readonly at: string };
+}
+
+export interface WizardStepRequest {
+  readonly clusterId: string;
+  readonly step: WizardStepNumber;
+  /** Steps 1, 2, 4, 5: the operator did this step by hand and confirms it. */
+  readonly byHand?: boolean | undefined;
+  /** Step 3: full resyncs (every vbucket the targets will hold), and the rate limit. */
+  readonly full?: boolean | undefined;
+  readonly rateLimit?: number | undefined;
+}
+
+/** What step 1 or 4 would write into each node's cluster_settings. */
+export interface SettingsPreview {
+  readonly step: 1 | 4;
+  readonly servers: readonly string[];
+  readonly newServers: readonly string[];
+  /** The lines cluster_settings must hold after the step (for a write by hand). */
+  readonly text: string;
+  /** Over SSH: each node's diff, or why its file could not be read. */
+  readonly nodes: readonly {
+    readonly node: string;
+    readonly diff?: string;
+    readonly error?: ErrorPayload;
+  }[];
+}
+
+/** One line of the activity log: every action with its time, node and outcome. */
+export interface ActivityEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly clusterId?: string;
+  readonly node?: string;
+  /** What was done, in a few words: "resync started", "cluster_settings written". */
+  readonly action: string;
+  readonly outcome: 'started' | 'succeeded' | 'failed' | 'cancelled' | 'refused' | 'info';
+  readonly detail?: string;
 }
 
 /** A question only the operator can answer, asked while an SSH connection is being made. */
@@ -106,7 +286,16 @@ export interface ConsoleChannels {
   };
   'clusters:remove': { request: { readonly id: string }; response: null };
   'cluster:status': { request: { readonly clusterId: string }; response: ClusterStatusReport };
-  'plan:preview': { request: { readonly clusterId: string }; response: PlanJson };
+  'clusters:import-settings': {
+    request: { readonly text: string; readonly fileName: string };
+    response: ImportedSettings;
+  };
+  'ssh:hosts': { request: null; response: readonly SshHostEntry[] };
+  'plan:preview': { request: { readonly clusterId: string }; response: PlanPreview };
+  'plan:estimate': {
+    request: { readonly clusterId: string; readonly full: boolean };
+    response: PlanEstimate;
+  };
   'jobs:start': { request: JobRequest; response: JobSummary };
   'jobs:list': { request: null; response: readonly JobSummary[] };
   'jobs:cancel': { request: { readonly jobId: string }; response: null };
@@ -114,6 +303,24 @@ export interface ConsoleChannels {
     request: { readonly jobId: string; readonly bytesPerSecond: number };
     response: null;
   };
+  'jobs:pause': { request: { readonly jobId: string }; response: null };
+  'jobs:resume': { request: { readonly jobId: string }; response: null };
+  'wizard:get': { request: { readonly clusterId: string }; response: ResizeWizard | null };
+  'wizard:begin': {
+    request: { readonly clusterId: string; readonly newServers: readonly string[] };
+    response: ResizeWizard;
+  };
+  'wizard:preview-settings': {
+    request: { readonly clusterId: string; readonly step: 1 | 4 };
+    response: SettingsPreview;
+  };
+  'wizard:run-step': { request: WizardStepRequest; response: ResizeWizard };
+  'wizard:override': {
+    request: { readonly clusterId: string; readonly reason: string };
+    response: ResizeWizard;
+  };
+  'wizard:abandon': { request: { readonly clusterId: string }; response: null };
+  'activity:list': { request: null; response: readonly ActivityEntry[] };
   'prompts:list': { request: null; response: readonly OperatorPrompt[] };
   'prompts:answer': {
     request: { readonly promptId: string; readonly answer: boolean | string | null };
@@ -140,11 +347,23 @@ export const CHANNEL_FUNCTIONS = {
   'clusters:save': 'saveCluster',
   'clusters:remove': 'removeCluster',
   'cluster:status': 'clusterStatus',
+  'clusters:import-settings': 'importSettings',
+  'ssh:hosts': 'listSshHosts',
   'plan:preview': 'previewPlan',
+  'plan:estimate': 'estimatePlan',
   'jobs:start': 'startJob',
   'jobs:list': 'listJobs',
   'jobs:cancel': 'cancelJob',
   'jobs:set-rate': 'setJobRate',
+  'jobs:pause': 'pauseJob',
+  'jobs:resume': 'resumeJob',
+  'wizard:get': 'getWizard',
+  'wizard:begin': 'beginWizard',
+  'wizard:preview-settings': 'previewWizardSettings',
+  'wizard:run-step': 'runWizardStep',
+  'wizard:override': 'overrideWizard',
+  'wizard:abandon': 'abandonWizard',
+  'activity:list': 'listActivity',
   'prompts:list': 'listPrompts',
   'prompts:answer': 'answerPrompt',
 } as const satisfies Record<Channel, string>;
@@ -197,6 +416,10 @@ export type ConsoleEventBody =
       readonly target?: string;
       readonly message: string;
     }
+  | { readonly type: 'job-updated'; readonly job: JobSummary }
+  | { readonly type: 'wizard-changed'; readonly wizard: ResizeWizard }
+  | { readonly type: 'wizard-removed'; readonly clusterId: string }
+  | { readonly type: 'activity'; readonly entry: ActivityEntry }
   | { readonly type: 'prompt'; readonly prompt: OperatorPrompt }
   | { readonly type: 'prompt-closed'; readonly promptId: string };
 

@@ -1,9 +1,31 @@
+import { selectSelectedCluster } from '../store/clusters-slice.js';
+import { selectView, type ConsoleView } from '../store/ui-slice.js';
+import { ActivityScreen } from './activity/activity-screen.js';
 import { AppHeader } from './app-header.js';
 import { ClusterForm } from './cluster-form.js';
 import { ClusterList } from './cluster-list.js';
-import { ClusterStatus } from './cluster-status.js';
+import { useConsole } from './console-context.js';
+import { LiveScreen } from './live/live-screen.js';
+import { OverviewScreen } from './overview/overview-screen.js';
+import { PlanScreen } from './plan/plan-screen.js';
+import { PromptDialog } from './prompts/prompt-dialog.js';
+import { ResyncScreen } from './resync/resync-screen.js';
+import { WizardScreen } from './wizard/wizard-screen.js';
+
+/** The tabs of a selected cluster, in the order an operator works through a resize. */
+const TABS: readonly { readonly view: ConsoleView; readonly label: string }[] = [
+  { view: 'overview', label: 'Overview' },
+  { view: 'plan', label: 'Plan' },
+  { view: 'wizard', label: 'Resize' },
+  { view: 'resync', label: 'Resync a node' },
+  { view: 'live', label: 'Live' },
+  { view: 'activity', label: 'Activity' },
+];
 
 export function App() {
+  const cluster = useConsole(selectSelectedCluster);
+  const view = useConsole(selectView);
+  const setView = useConsole((state) => state.setView);
   return (
     <>
       <AppHeader />
@@ -13,9 +35,49 @@ export function App() {
           <ClusterForm />
         </aside>
         <main className="content">
-          <ClusterStatus />
+          {cluster === undefined && view !== 'activity' ? (
+            <section className="panel empty">
+              <p className="muted">Select a cluster, or add one, to see its nodes.</p>
+            </section>
+          ) : (
+            <>
+              <nav className="tabs" aria-label="Screens">
+                {TABS.map((tab) => (
+                  <button
+                    key={tab.view}
+                    type="button"
+                    role="tab"
+                    aria-selected={view === tab.view}
+                    onClick={() => setView(tab.view)}
+                  >
+                    {tab.label}
+                  </button>
+                ))}
+              </nav>
+              <Screen view={view} />
+            </>
+          )}
         </main>
       </div>
+      <PromptDialog />
     </>
   );
+}
+
+function Screen({ view }: { readonly view: ConsoleView }) {
+  switch (view) {
+    case 'overview':
+    case 'edit-cluster':
+      return <OverviewScreen />;
+    case 'plan':
+      return <PlanScreen />;
+    case 'wizard':
+      return <WizardScreen />;
+    case 'resync':
+      return <ResyncScreen />;
+    case 'live':
+      return <LiveScreen />;
+    case 'activity':
+      return <ActivityScreen />;
+  }
 }

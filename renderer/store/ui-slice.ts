@@ -12,7 +12,17 @@ import {
 } from '../api/console-client.js';
 import type { ConsoleState, SliceChange, SliceCreator } from './console-state.js';
 
+/** The screens of a selected cluster, and the console-wide ones. */
+export type ConsoleView =
+  'overview' | 'plan' | 'wizard' | 'resync' | 'live' | 'activity' | 'edit-cluster';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
 export interface UiSlice {
+  readonly view: ConsoleView;
+  /** The job the live view shows; null: the newest running one of the selected cluster. */
+  readonly liveJobId: string | null;
+  readonly theme: ThemeChoice;
   readonly appInfo: AppInfo | null;
   readonly appInfoError: ErrorPayload | null;
   readonly connection: ConnectionChange;
@@ -20,6 +30,10 @@ export interface UiSlice {
   readonly prompts: readonly OperatorPrompt[];
   loadAppInfo(client: ConsoleClient): Promise<void>;
   setConnection(change: ConnectionChange): void;
+  setView(view: ConsoleView): void;
+  /** Opens the live view on a job. */
+  watchJob(jobId: string): void;
+  setTheme(theme: ThemeChoice): void;
 }
 
 export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
@@ -27,6 +41,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   appInfoError: null,
   connection: { state: 'connecting', hasMissedEvents: false },
   prompts: [],
+  view: 'overview',
+  liveJobId: null,
+  theme: 'system',
 
   async loadAppInfo(client) {
     try {
@@ -38,6 +55,18 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
 
   setConnection(change) {
     set({ connection: change });
+  },
+
+  setView(view) {
+    set({ view });
+  },
+
+  watchJob(jobId) {
+    set({ view: 'live', liveJobId: jobId });
+  },
+
+  setTheme(theme) {
+    set({ theme });
   },
 });
 
@@ -61,3 +90,5 @@ export function foldUiEvents(
 export const selectConnection = (state: ConsoleState) => state.connection;
 export const selectAppInfo = (state: ConsoleState) => state.appInfo;
 export const selectPrompts = (state: ConsoleState) => state.prompts;
+export const selectView = (state: ConsoleState) => state.view;
+export const selectTheme = (state: ConsoleState) => state.theme;

@@ -123,7 +123,11 @@ describe('the console service on a real cluster', () => {
       ],
     );
     assert.match(status.nodes[0]?.version ?? '', /^1\.6\./);
-    const plan = await call('plan:preview', { clusterId: saved.id });
+    const { plan, risk } = await call('plan:preview', { clusterId: saved.id });
+    assert.deepEqual(
+      risk.ifNodeFails.map((entry) => entry.node),
+      n.slice(0, 3),
+    );
     const expected = buildPlan({ servers: n.slice(0, 3), newServers: n.slice(0, 4) });
     assert.equal(plan.vbuckets.length, 128);
     assert.equal(plan.vbuckets.filter((v) => v.moving).length, expected.movingVbuckets);

@@ -28,7 +28,13 @@ const SAMPLES: Record<Channel, { good: unknown; bad: unknown }> = {
   },
   'clusters:remove': { good: { id: 'abc' }, bad: { id: 7 } },
   'cluster:status': { good: { clusterId: 'abc' }, bad: { clusterId: '' } },
+  'clusters:import-settings': {
+    good: { text: 'servers=10.0.0.1:11211\n', fileName: 'cluster_settings' },
+    bad: { text: 'servers=10.0.0.1:11211\n' },
+  },
+  'ssh:hosts': { good: null, bad: { all: true } },
   'plan:preview': { good: { clusterId: 'abc' }, bad: { clusterId: 'abc', extra: 1 } },
+  'plan:estimate': { good: { clusterId: 'abc', full: false }, bad: { clusterId: 'abc' } },
   'jobs:start': {
     good: { kind: 'resync', clusterId: 'abc', target: '10.0.0.1:11211', full: false },
     bad: { kind: 'format-disk', clusterId: 'abc' },
@@ -39,6 +45,27 @@ const SAMPLES: Record<Channel, { good: unknown; bad: unknown }> = {
     good: { jobId: 'j1', bytesPerSecond: 1024 },
     bad: { jobId: 'j1', bytesPerSecond: -1 },
   },
+  'jobs:pause': { good: { jobId: 'j1' }, bad: { jobId: '' } },
+  'jobs:resume': { good: { jobId: 'j1' }, bad: { job: 'j1' } },
+  'wizard:get': { good: { clusterId: 'abc' }, bad: { clusterId: null } },
+  'wizard:begin': {
+    good: { clusterId: 'abc', newServers: ['10.0.0.1:11211', '10.0.0.2:11211'] },
+    bad: { clusterId: 'abc', newServers: [] },
+  },
+  'wizard:preview-settings': {
+    good: { clusterId: 'abc', step: 4 },
+    bad: { clusterId: 'abc', step: 3 },
+  },
+  'wizard:run-step': {
+    good: { clusterId: 'abc', step: 2, byHand: true },
+    bad: { clusterId: 'abc', step: 6 },
+  },
+  'wizard:override': {
+    good: { clusterId: 'abc', reason: 'verify timed out on a node we are retiring' },
+    bad: { clusterId: 'abc', reason: 'ok' },
+  },
+  'wizard:abandon': { good: { clusterId: 'abc' }, bad: { clusterId: 'abc', force: true } },
+  'activity:list': { good: null, bad: 5 },
   'prompts:list': { good: null, bad: [] },
   'prompts:answer': { good: { promptId: 'p1', answer: true }, bad: { promptId: 'p1', answer: 42 } },
 };

@@ -113,6 +113,7 @@ describe('console store: clusters', () => {
       state: 'running',
       startedAt: 't0',
       rateLimit: 0,
+      isPaused: false,
       resyncs: [],
     };
     store.getState().applyEvents({

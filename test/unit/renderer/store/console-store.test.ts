@@ -31,6 +31,7 @@ function job(id: string, state: JobSummary['state'] = 'running'): JobSummary {
     startedAt: `2025-01-01T00:00:0${id.length}Z`,
     ...(state === 'running' ? {} : { finishedAt: '2025-01-01T00:01:00Z' }),
     rateLimit: 0,
+    isPaused: false,
     resyncs: [],
   };
 }

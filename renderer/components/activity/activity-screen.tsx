@@ -1,0 +1,4 @@
+// Scaffolding: replaced by the screen itself.
+export function ActivityScreen() {
+  return <p className="muted">Not built yet.</p>;
+}

@@ -1,0 +1,4 @@
+// Scaffolding: replaced by the screen itself.
+export function LiveScreen() {
+  return <p className="muted">Not built yet.</p>;
+}
