@@ -1,0 +1,71 @@
+/**
+ * Every vbucket as a cell of one grid: the overview colours cells by owner, the live view by
+ * resync state. Cells are plain elements with one listener on the grid (1,024 cells must not mean
+ * 1,024 handlers), and the grid re-renders only when its cells array or selection changes, so
+ * callers memoise `cells`.
+ */
+import { memo, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+
+export interface GridCell {
+  /** A class for the cell (its state or owner): styles live in the screens' stylesheets. */
+  readonly className: string;
+  /** Text inside the cell, a glyph or a node number: colour is never the only sign. */
+  readonly label: string;
+  /** What a screen reader and the tooltip say. */
+  readonly description: string;
+  /** Colours set from data (a node's colour); the CSP allows these, they are set through the DOM. */
+  readonly style?: CSSProperties;
+}
+
+export interface VbucketGridProps {
+  readonly cells: readonly GridCell[];
+  readonly label: string;
+  readonly selected?: number | null;
+  onSelect?(vbucket: number): void;
+  onHover?(vbucket: number | null): void;
+}
+
+export const VbucketGrid = memo(function VbucketGrid(props: VbucketGridProps) {
+  const { cells, label, selected = null, onSelect, onHover } = props;
+  const vbucketAt = (event: MouseEvent | KeyboardEvent): number | null => {
+    const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-vbucket]');
+    return cell === null ? null : Number(cell.dataset['vbucket']);
+  };
+  return (
+    <div
+      className="vbucket-grid"
+      role="grid"
+      aria-label={label}
+      data-count={cells.length}
+      onClick={(event) => {
+        const vbucket = vbucketAt(event);
+        if (vbucket !== null) onSelect?.(vbucket);
+      }}
+      onKeyDown={(event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        const vbucket = vbucketAt(event);
+        if (vbucket === null) return;
+        event.preventDefault();
+        onSelect?.(vbucket);
+      }}
+      onMouseOver={onHover === undefined ? undefined : (event) => onHover(vbucketAt(event))}
+      onMouseLeave={onHover === undefined ? undefined : () => onHover(null)}
+    >
+      {cells.map((cell, vbucket) => (
+        <div
+          key={vbucket}
+          role="gridcell"
+          tabIndex={onSelect === undefined ? undefined : vbucket === (selected ?? 0) ? 0 : -1}
+          data-vbucket={vbucket}
+          className={`vbucket-cell ${cell.className}`}
+          style={cell.style}
+          title={cell.description}
+          aria-label={cell.description}
+          aria-selected={selected === vbucket}
+        >
+          {cell.label}
+        </div>
+      ))}
+    </div>
+  );
+});
