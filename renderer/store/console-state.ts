@@ -2,10 +2,12 @@
  * The whole store's type, assembled from its slices. Slice files import it (type only) so that
  * their creators and selectors see the other slices, as zustand's slices pattern has it.
  */
+import type { ActivitySlice } from './activity-slice.js';
 import type { ClustersSlice } from './clusters-slice.js';
 import type { JobsSlice } from './jobs-slice.js';
 import type { MetricsSlice } from './metrics-slice.js';
 import type { UiSlice } from './ui-slice.js';
+import type { WizardSlice } from './wizard-slice.js';
 import type { EventBatch } from '../../core/console/contract.js';
 import type { StateCreator } from 'zustand/vanilla';
 
@@ -21,7 +23,13 @@ export interface EventsSlice {
   resetEventSeq(): void;
 }
 
-export type ConsoleState = ClustersSlice & JobsSlice & MetricsSlice & UiSlice & EventsSlice;
+export type ConsoleState = ClustersSlice &
+  JobsSlice &
+  MetricsSlice &
+  UiSlice &
+  WizardSlice &
+  ActivitySlice &
+  EventsSlice;
 
 /** A slice's creator, typed against the whole store. */
 export type SliceCreator<Slice> = StateCreator<ConsoleState, [], [], Slice>;

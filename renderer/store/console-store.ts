@@ -5,11 +5,13 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConsoleEvent } from '../../core/console/contract.js';
+import { createActivitySlice, foldActivityEvents } from './activity-slice.js';
 import { createClustersSlice } from './clusters-slice.js';
 import type { ConsoleState, EventsSlice, SliceCreator } from './console-state.js';
 import { createJobsSlice, foldJobEvents } from './jobs-slice.js';
 import { createMetricsSlice, foldMetricsEvents } from './metrics-slice.js';
 import { createUiSlice, foldUiEvents } from './ui-slice.js';
+import { createWizardSlice, foldWizardEvents } from './wizard-slice.js';
 
 export type { ConsoleState } from './console-state.js';
 export type ConsoleStore = StoreApi<ConsoleState>;
@@ -20,6 +22,8 @@ export function createConsoleStore(): ConsoleStore {
     ...createJobsSlice(...args),
     ...createMetricsSlice(...args),
     ...createUiSlice(...args),
+    ...createWizardSlice(...args),
+    ...createActivitySlice(...args),
     ...createEventsSlice(...args),
   }));
 }
@@ -38,6 +42,8 @@ const createEventsSlice: SliceCreator<EventsSlice> = (set) => ({
         ...foldJobEvents(state, events),
         ...foldMetricsEvents(state, events),
         ...foldUiEvents(state, events),
+        ...foldWizardEvents(state, events),
+        ...foldActivityEvents(state, events),
       };
     });
   },

@@ -1,7 +1,8 @@
 /**
  * Keeps a store in step with the service through a client: event batches are folded in, a
- * clusters-changed event refetches the list, and after a reconnect (events were missed) clusters
- * and jobs are fetched again. Subscribes before the first fetch, so nothing falls in between.
+ * clusters-changed event refetches the list, and after a reconnect (events were missed) clusters,
+ * jobs, and the wizards and activity log already shown are fetched again. Subscribes before the
+ * first fetch, so nothing falls in between.
  */
 import type { EventBatch } from '../../core/console/contract.js';
 import type { ConsoleClient } from '../api/console-client.js';
@@ -23,6 +24,8 @@ export function syncWithService(store: ConsoleStore, client: ConsoleClient): () 
       actions.resetEventSeq();
       void actions.loadClusters(client);
       void actions.loadJobs(client);
+      void actions.reloadWizards(client);
+      void actions.reloadActivity(client);
     }
   });
   if (stopConnection === undefined) {
