@@ -20,8 +20,8 @@ const OUTCOMES: Readonly<Record<ActivityEntry['outcome'], readonly [string, stri
   succeeded: ['✓', 'succeeded'],
   failed: ['✕', 'failed'],
   cancelled: ['⊘', 'cancelled'],
-  refused: ['⛔︎', 'refused'],
-  info: ['ℹ︎', 'info'],
+  refused: ['⊗', 'refused'],
+  info: ['i', 'info'],
 };
 
 export interface ActivityFilter {
@@ -77,10 +77,12 @@ export function ActivityScreen() {
     clusters.find((cluster) => cluster.id === wanted)?.name;
   // Until the clusters are listed, an unknown id is not yet a removed cluster.
   const isRemoved = (wanted: string) => !isLoadingClusters && clusterNameOf(wanted) === undefined;
+  // A log file reads oldest first, as it was written; the table shows the newest on top.
   const save = (kind: 'jsonl' | 'csv') => {
     const name = `astaire-activity-${fileDate()}.${kind}`;
-    if (kind === 'csv') saveTextFile(name, toCsv(shown, clusterNameOf), 'text/csv');
-    else saveTextFile(name, toJsonLines(shown, clusterNameOf), 'application/x-ndjson');
+    const inOrder = [...shown].reverse();
+    if (kind === 'csv') saveTextFile(name, toCsv(inOrder, clusterNameOf), 'text/csv');
+    else saveTextFile(name, toJsonLines(inOrder, clusterNameOf), 'application/x-ndjson');
   };
 
   return (
@@ -131,7 +133,7 @@ export function ActivityScreen() {
           <button type="button" onClick={() => save('csv')} disabled={shown.length === 0}>
             Export CSV
           </button>
-          <p className="hint">Exports the entries shown.</p>
+          <p className="hint">Exports the entries shown, oldest first.</p>
         </div>
       </div>
       {error !== null && (

@@ -101,9 +101,7 @@ export function BeginResize({ cluster }: { readonly cluster: ClusterSummary }) {
                 {step}
               </span>
               <h3>{STEP_TITLES[step]}</h3>
-              <span className="step-status">
-                <span aria-hidden="true">🔒︎ </span>Locked
-              </span>
+              <span className="step-status step-status-locked">Locked</span>
             </div>
             <p className="step-locked-reason">Opens once the resize has begun.</p>
           </li>

@@ -69,7 +69,7 @@ export function NodeStatusTable(props: {
                   {state.label}
                 </span>
               </td>
-              <td className="reason">{status.message ?? ''}</td>
+              <td className="node-message">{status.message ?? ''}</td>
             </tr>
           );
         })}

@@ -53,7 +53,9 @@ function WizardStepItem(props: {
   const step = wizard.steps.find((candidate) => candidate.step === number);
   const place = placeOf(wizard, number);
   const state = step?.state ?? 'pending';
-  const [glyph, word] = place === 'locked' ? ['🔒︎', 'Locked'] : STEP_STATES[state];
+  // A locked step's marker is greyed and its status says so in words (no lock glyph: common
+  // system fonts on Linux lack one, and an empty box says nothing).
+  const [glyph, word] = place === 'locked' ? ['', 'Locked'] : STEP_STATES[state];
   const head = (
     <div className="step-head">
       <span className="step-marker" aria-hidden="true">
@@ -64,7 +66,7 @@ function WizardStepItem(props: {
         {STEP_TITLES[number]}
       </h3>
       <span className={`step-status step-status-${place === 'locked' ? 'locked' : state}`}>
-        <span aria-hidden="true">{glyph} </span>
+        {glyph !== '' && <span aria-hidden="true">{glyph} </span>}
         {word}
       </span>
     </div>

@@ -71,7 +71,7 @@ describe('activity screen', () => {
     const shown = rows(html);
     assert.equal(shown.length, 5);
     assert.match(shown[0] ?? '', /^.+ \| old \(removed\) \| — \| resync \| ⊘ cancelled \| {2}\|$/);
-    assert.match(shown[1] ?? '', /\| sprout-mem \| — \| abandon \| ⛔︎ refused \|/);
+    assert.match(shown[1] ?? '', /\| sprout-mem \| — \| abandon \| ⊗ refused \|/);
     assert.match(
       shown[2] ?? '',
       /\| sprout-mem \| 127\.0\.0\.12:11211 \| reload \| ✕ failed \| exit code 1 \|/,
