@@ -86,11 +86,16 @@ export const createWizardSlice: SliceCreator<WizardSlice> = (set, get) => {
 
   // Keeps a call's answer unless an event about the wizard arrived while the call ran: the event
   // is at least as new, and any later change comes as another event.
-  const keepAnswer = (clusterId: string, revision: number, wizard: ResizeWizard | null) =>
+  const keepAnswer = (
+    clusterId: string,
+    revision: number,
+    wizard: ResizeWizard | null,
+    alongside: Partial<WizardEntry> = {},
+  ) =>
     update(clusterId, (entry) =>
       entry.revision === revision
-        ? { wizard, hasLoaded: true, error: null, ...previewAfter(entry, wizard) }
-        : {},
+        ? { ...alongside, wizard, hasLoaded: true, error: null, ...previewAfter(entry, wizard) }
+        : alongside,
     );
 
   return {
@@ -104,8 +109,7 @@ export const createWizardSlice: SliceCreator<WizardSlice> = (set, get) => {
       try {
         const wizard = await client.invoke('wizard:get', { clusterId });
         if (latestLoad.get(clusterId) !== requestId) return;
-        update(clusterId, () => ({ isLoading: false }));
-        keepAnswer(clusterId, revision, wizard);
+        keepAnswer(clusterId, revision, wizard, { isLoading: false });
       } catch (error) {
         if (latestLoad.get(clusterId) !== requestId) return;
         update(clusterId, () => ({ isLoading: false, error: toErrorPayload(error) }));
