@@ -169,15 +169,14 @@ export class JobRunner {
   }
 
   private pausable(jobId: string, what: 'paused' | 'resumed'): RunningJob {
-    const job = this.running(jobId);
-    if (job.summary.kind === 'verify') {
+    if (this.jobs.get(jobId)?.summary.kind === 'verify') {
       throw new UsageError(
         'NOT_PAUSABLE',
         `job ${jobId} is a verify, which cannot be ${what}: it only reads, so cancel it and start ` +
           'it again later if it is in the way',
       );
     }
-    return job;
+    return this.running(jobId);
   }
 
   private resyncRequest(
