@@ -227,7 +227,8 @@ export class JobRunner {
       state = signal.aborted ? 'cancelled' : 'failed';
       job.summary = { ...job.summary, error: toErrorPayload(error) };
     }
-    job.summary = { ...job.summary, state, finishedAt: new Date().toISOString() };
+    // An ended job is not paused: there is nothing left to resume.
+    job.summary = { ...job.summary, state, isPaused: false, finishedAt: new Date().toISOString() };
     this.options.emit({ type: 'job-finished', job: job.summary });
   }
 

@@ -83,6 +83,11 @@ export class PauseGate {
     return true;
   }
 
+  /** Waits for the gate to open and enters at once (for writes that read nothing before). */
+  async enter(signal?: AbortSignal): Promise<void> {
+    while (!this.tryEnter(await this.whenOpen(signal)));
+  }
+
   leave(): void {
     this.writers--;
     if (this.writers === 0) for (const wake of this.idleWaiters.splice(0)) wake();

@@ -385,8 +385,21 @@ class ResyncRun {
       }
     }
 
-    // The end writes to the target (the tag record): a paused resync waits to be resumed.
-    await this.gate.whenOpen(this.signal).catch(() => undefined);
+    // The end writes to the target (the tag record): a paused resync waits to be resumed, and a
+    // pause waits for the end as it does for a batch.
+    const isEntered = await this.gate.enter(this.signal).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await this.finish(evictionsBefore);
+    } finally {
+      if (isEntered) this.gate.leave();
+    }
+  }
+
+  /** Reads the target's evictions and, when all is well, writes the tag record. */
+  private async finish(evictionsBefore: number | undefined): Promise<ResyncSummary> {
     const cancelled = this.fatal === undefined && this.options.signal?.aborted === true;
     const failed: VbucketFailure[] = [];
     let done = 0;

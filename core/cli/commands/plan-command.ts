@@ -119,6 +119,10 @@ function renderEstimate(estimate: ResizeEstimate, file: string): string {
   const time = (seconds: number | null) =>
     seconds === null ? '' : `, about ${formatDuration(seconds * 1000)}`;
   for (const target of estimate.targets) {
+    if (target.vbuckets === 0) {
+      lines.push(`  ${target.target}: nothing to stream (its worklist is empty)`);
+      continue;
+    }
     lines.push(
       `  ${target.target}: ${target.vbuckets} vbuckets, ${formatCount(target.keys)} keys, ` +
         `${formatBytes(target.bytes)}${time(target.seconds)}`,

@@ -58,6 +58,20 @@ describe('PauseGate', () => {
     assert.equal(gate.tryEnter(0), false, 'no batch enters while paused');
   });
 
+  it('enters at once when open, and after the resume when paused', async () => {
+    const gate = new PauseGate();
+    await gate.enter();
+    const paused = gate.pause();
+    assert.equal(await hasSettled(paused), false, 'the entered write holds the pause');
+    const entering = gate.enter();
+    gate.leave();
+    await paused;
+    assert.equal(await hasSettled(entering), false);
+    gate.resume();
+    await entering;
+    assert.equal(await hasSettled(gate.pause()), false, 'the second write entered');
+  });
+
   it('stops waiting when the resync is cancelled', async () => {
     const gate = new PauseGate();
     await gate.pause();
