@@ -250,6 +250,40 @@ describe('pausing, retrying and estimating jobs on a real cluster', () => {
     assert.equal(updates[2]?.rateLimit, 2 * 1024 * 1024, 'set-rate is announced');
   });
 
+  it('lets another job dump the same sources while one is paused', async () => {
+    const settings = { servers: n.slice(0, 3), newServers: [] };
+    const items = makeDataset({ seed: 74, count: 4000, valueSizes: [500] });
+    await seed(items, settings.servers);
+    const { id: clusterId } = await call('clusters:save', {
+      definition: { name: 'side by side', ...settings },
+    });
+    // A fills n0 from n1 and n2; paused at once, its dumps of both are read and its batches wait.
+    const paused = await call('jobs:start', {
+      kind: 'resync',
+      clusterId,
+      target: n[0]!,
+      full: true,
+    });
+    await call('jobs:pause', { jobId: paused.id });
+    await sleep(1000);
+    const before = await writeCounters();
+    // B fills n1 from n0 and n2: it needs n2's crawler, which A must not be holding.
+    const other = await call('jobs:start', {
+      kind: 'resync',
+      clusterId,
+      target: n[1]!,
+      full: true,
+    });
+    const otherDone = await finished(other.id, 20_000);
+    assert.equal(otherDone.state, 'succeeded', JSON.stringify(otherDone.resyncs));
+    assert.equal((await writeCounters()).get(n[0]!), before.get(n[0]!), 'A sent nothing to n0');
+    await call('jobs:resume', { jobId: paused.id });
+    const pausedDone = await finished(paused.id);
+    assert.equal(pausedDone.state, 'succeeded', JSON.stringify(pausedDone.resyncs));
+    const placement = await checkPlacement(settings, items, clients);
+    assert.deepEqual(placement.wrong.slice(0, 5), []);
+  });
+
   it('cancels a paused job at once, and ends it not paused', async () => {
     const { id: clusterId } = await call('clusters:save', {
       definition: { name: 'cancelled', servers: n.slice(0, 3), newServers: [] },
