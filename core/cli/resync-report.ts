@@ -174,7 +174,10 @@ export function renderResyncSummary(summary: ResyncSummary): string {
   lines.push(
     summary.tagWritten
       ? '  tag record written'
-      : '  tag record NOT written (the resync is not complete)',
+      : summary.restrictedTo !== undefined
+        ? `  tag record not written (a retry of ${summary.restrictedTo.vbuckets.length} of the ` +
+          `worklist's ${summary.restrictedTo.worklistSize} vbuckets)`
+        : '  tag record NOT written (the resync is not complete)',
   );
   return lines.join('\n') + '\n';
 }

@@ -34,6 +34,10 @@ export interface ResyncRequest {
   readonly rate?: string | undefined;
   readonly vbuckets?: string | undefined;
   readonly replicas?: string | undefined;
+  /** A retry: only these vbuckets of the worklist. */
+  readonly onlyVbuckets?: readonly number[] | undefined;
+  /** A retry: stream only from this replica. */
+  readonly onlySource?: string | undefined;
 }
 
 export interface ResyncRunsOptions {
@@ -54,6 +58,8 @@ export function resyncJobOptions(target: string, request: ResyncRequest, io: Cli
     connect: request.connect,
     rateLimit: byteRateOption(request.command, 'rate', request.rate) ?? 0,
     ...modelOptions(request.command, request),
+    ...(request.onlyVbuckets === undefined ? {} : { onlyVbuckets: request.onlyVbuckets }),
+    ...(request.onlySource === undefined ? {} : { onlySource: request.onlySource }),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The console's long-running jobs: resync of one node, resize (every node of new_servers, a few at
  * a time) and verify. Each job has an id, streams its progress as events, can be cancelled and, for
- * resyncs, throttled while it runs. Two jobs never fill the same node at once: the second is
- * refused, since two resyncs racing into one target would only halve each other's speed.
+ * resyncs, throttled and paused while it runs. Two jobs never fill the same node at once: the
+ * second is refused, since two resyncs racing into one target would only halve each other's speed.
+ * The runner also remembers the rate the latest resync moved data at, for the plan's estimate.
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigError, toErrorPayload, UsageError } from '../errors.js';
@@ -12,15 +13,20 @@ import {
   DEFAULT_RESIZE_PARALLEL,
   resizeTargets,
   ResyncJob,
+  resyncWorklist,
   type ResyncObserver,
   type ResyncSummary,
 } from '../resync/resync-engine.js';
+import type { MeasuredRate } from '../resize/plan-estimate.js';
 import { summaryToJson } from '../resync/resync-summary-json.js';
 import { verifyResize } from '../resync/verify.js';
 import { withClusterAccess, type ClusterAccess } from '../transport/cluster-access.js';
 import { runPool } from '../util/run-pool.js';
 import type { KnownCluster } from './cluster-store.js';
 import type { ConsoleEventBody, JobRequest, JobState, JobSummary } from './contract.js';
+
+/** Resyncs that moved less than this say more about their start and end than about the rate. */
+export const MIN_MEASURED_BYTES = 1024 * 1024;
 
 export interface JobRunnerOptions {
   readonly emit: (event: ConsoleEventBody) => void;
@@ -38,6 +44,7 @@ interface RunningJob {
 
 export class JobRunner {
   private readonly jobs = new Map<string, RunningJob>();
+  private lastRate: MeasuredRate | null = null;
 
   constructor(private readonly options: JobRunnerOptions) {}
 
@@ -49,6 +56,8 @@ export class JobRunner {
     const { settings } = cluster.checked;
     const targets = this.targetsOf(request, cluster);
     for (const target of targets) checkTarget(settings, target);
+    // A retry's vbuckets and source are checked against the worklist before anything starts.
+    if (request.kind === 'resync') resyncWorklist(this.resyncRequest(request, settings));
     this.refuseConflicts(request.clusterId, targets);
     const id = randomUUID();
     const controller = new AbortController();
@@ -62,6 +71,7 @@ export class JobRunner {
         startedAt: new Date().toISOString(),
         rateLimit: request.kind === 'verify' ? 0 : (request.rateLimit ?? 0),
         isPaused: false,
+        ...(request.kind === 'resync' ? retryFields(request) : {}),
         resyncs: [],
       },
       controller,
@@ -92,6 +102,41 @@ export class JobRunner {
     }
     for (const resync of job.resyncs) resync.setRateLimit(bytesPerSecond);
     job.summary = { ...job.summary, rateLimit: bytesPerSecond };
+    this.options.emit({ type: 'job-updated', job: job.summary });
+  }
+
+  /**
+   * Pauses a resync or resize: nothing more is sent to its targets until it is resumed (the
+   * sources' dumps go on, into spill queues). Resolves once the writes under way have finished.
+   * Pausing a paused job does nothing.
+   * @throws UsageError for a verify job, or a job that has ended.
+   */
+  async pause(jobId: string): Promise<void> {
+    const job = this.pausable(jobId, 'paused');
+    if (job.summary.isPaused) return;
+    // Set before waiting, so that a target a resize starts meanwhile starts paused.
+    job.summary = { ...job.summary, isPaused: true };
+    await Promise.all([...job.resyncs].map((resync) => resync.pause()));
+    if (job.summary.state === 'running' && job.summary.isPaused) {
+      this.options.emit({ type: 'job-updated', job: job.summary });
+    }
+  }
+
+  /** Resumes a paused job; resuming one that is not paused does nothing. */
+  resume(jobId: string): void {
+    const job = this.pausable(jobId, 'resumed');
+    if (!job.summary.isPaused) return;
+    job.summary = { ...job.summary, isPaused: false };
+    for (const resync of job.resyncs) resync.resume();
+    this.options.emit({ type: 'job-updated', job: job.summary });
+  }
+
+  /**
+   * The rate the latest resync that moved at least MIN_MEASURED_BYTES ran at (its paused time left
+   * out), or null when none has yet.
+   */
+  measuredRate(): MeasuredRate | null {
+    return this.lastRate;
   }
 
   /** Cancels every running job and waits for all to end. */
@@ -123,6 +168,41 @@ export class JobRunner {
     }
   }
 
+  private pausable(jobId: string, what: 'paused' | 'resumed'): RunningJob {
+    if (this.jobs.get(jobId)?.summary.kind === 'verify') {
+      throw new UsageError(
+        'NOT_PAUSABLE',
+        `job ${jobId} is a verify, which cannot be ${what}: it only reads, so cancel it and start ` +
+          'it again later if it is in the way',
+      );
+    }
+    return this.running(jobId);
+  }
+
+  private resyncRequest(
+    request: Extract<JobRequest, { kind: 'resync' }>,
+    settings: ClusterSettings,
+  ) {
+    return {
+      target: request.target,
+      settings,
+      full: request.full,
+      ...(request.vbuckets === undefined ? {} : { onlyVbuckets: request.vbuckets }),
+      ...(request.source === undefined ? {} : { onlySource: request.source }),
+    };
+  }
+
+  private recordRate(summary: ResyncSummary, finishedAt: Date): void {
+    const bytes = summary.counts.bytes;
+    const seconds = (summary.durationMs - (summary.pausedMs ?? 0)) / 1000;
+    if (bytes < MIN_MEASURED_BYTES || seconds <= 0) return;
+    const time = finishedAt.toTimeString().slice(0, 5);
+    this.lastRate = {
+      bytesPerSecond: bytes / seconds,
+      basis: `measured on resync of ${summary.target} at ${time}`,
+    };
+  }
+
   private running(jobId: string): RunningJob {
     const job = this.jobs.get(jobId);
     if (job === undefined) throw new UsageError('UNKNOWN_JOB', `no job with id "${jobId}"`);
@@ -147,7 +227,8 @@ export class JobRunner {
       state = signal.aborted ? 'cancelled' : 'failed';
       job.summary = { ...job.summary, error: toErrorPayload(error) };
     }
-    job.summary = { ...job.summary, state, finishedAt: new Date().toISOString() };
+    // An ended job is not paused: there is nothing left to resume.
+    job.summary = { ...job.summary, state, isPaused: false, finishedAt: new Date().toISOString() };
     this.options.emit({ type: 'job-finished', job: job.summary });
   }
 
@@ -165,17 +246,20 @@ export class JobRunner {
       parallel,
       async (target) => {
         const resync = new ResyncJob({
-          target,
-          settings,
-          full: request.full,
+          ...(request.kind === 'resync'
+            ? this.resyncRequest(request, settings)
+            : { target, settings, full: request.full }),
           connect: access.connect,
           signal,
           rateLimit: job.summary.rateLimit,
           observer: this.observerFor(job.summary.id, target),
         });
+        // A target started while the job is paused starts paused.
+        if (job.summary.isPaused) void resync.pause();
         job.resyncs.add(resync);
         try {
           const summary = await resync.run();
+          this.recordRate(summary, new Date());
           summaries.push(summary);
           job.summary = {
             ...job.summary,
@@ -227,4 +311,16 @@ export class JobRunner {
       onNotice: (message) => emit({ type: 'notice', jobId, target, message }),
     };
   }
+}
+
+function retryFields(
+  request: Extract<JobRequest, { kind: 'resync' }>,
+): Pick<JobSummary, 'vbuckets' | 'source' | 'retryOf'> {
+  return {
+    ...(request.vbuckets === undefined
+      ? {}
+      : { vbuckets: [...new Set(request.vbuckets)].sort((a, b) => a - b) }),
+    ...(request.source === undefined ? {} : { source: request.source }),
+    ...(request.retryOf === undefined ? {} : { retryOf: request.retryOf }),
+  };
 }

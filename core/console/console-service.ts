@@ -8,6 +8,7 @@ import { resizeFailureRisk } from '../cluster/failure-risk.js';
 import { buildPlan, planToJson } from '../cluster/plan.js';
 import { UsageError } from '../errors.js';
 import { SURVEY_DEADLINES, surveyCluster } from '../resize/cluster-survey.js';
+import { estimateResize } from '../resize/plan-estimate.js';
 import { openClusterAccess, withClusterAccess } from '../transport/cluster-access.js';
 import type { DirectConnectorOptions } from '../transport/node-connector.js';
 import { packageVersion } from '../util/package-version.js';
@@ -87,7 +88,21 @@ export class ConsoleService implements ConsoleBackend {
       const plan = buildPlan(this.options.store.get(clusterId).checked.settings);
       return { plan: planToJson(plan), risk: resizeFailureRisk(plan.view) };
     },
-    'plan:estimate': async () => notYet('plan:estimate'),
+    'plan:estimate': async ({ clusterId, full }) => {
+      const cluster = this.options.store.get(clusterId);
+      const estimate = await withClusterAccess(
+        () => this.openAccess(cluster, SURVEY_DEADLINES),
+        (access) =>
+          estimateResize({
+            settings: cluster.checked.settings,
+            where: `cluster "${cluster.summary.name}"`,
+            full,
+            connect: access.connect,
+            rate: this.jobs.measuredRate(),
+          }),
+      );
+      return { clusterId, ...estimate };
+    },
     'jobs:start': async (request) =>
       this.jobs.start(request, this.options.store.get(request.clusterId)),
     'jobs:list': async () => this.jobs.list(),
@@ -99,8 +114,14 @@ export class ConsoleService implements ConsoleBackend {
       this.jobs.setRate(jobId, bytesPerSecond);
       return null;
     },
-    'jobs:pause': async () => notYet('jobs:pause'),
-    'jobs:resume': async () => notYet('jobs:resume'),
+    'jobs:pause': async ({ jobId }) => {
+      await this.jobs.pause(jobId);
+      return null;
+    },
+    'jobs:resume': async ({ jobId }) => {
+      this.jobs.resume(jobId);
+      return null;
+    },
     'wizard:get': async () => notYet('wizard:get'),
     'wizard:begin': async () => notYet('wizard:begin'),
     'wizard:preview-settings': async () => notYet('wizard:preview-settings'),

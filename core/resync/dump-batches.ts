@@ -37,33 +37,45 @@ export interface DumpBatchOptions {
 
 // memcached runs one crawler request at a time: a second dump of a node is refused as BUSY, or,
 // while the first waits for its reader, left unanswered. So within this process (a resize runs
-// several targets that dump the same sources) dumps of one node take turns instead of polling.
+// several targets that dump the same sources) dumps of one node take turns instead of polling. A
+// turn lasts as long as the dump itself, not its batches: once the dump is read the crawler is
+// free, and another target's dump must not wait for this one's batches (which a paused resync
+// holds back for as long as it is paused).
 const dumpTurns = new Map<string, Promise<void>>();
 
-async function takeDumpTurn(node: string): Promise<() => void> {
+async function takeDumpTurn(node: string, signal: AbortSignal): Promise<() => void> {
   const previous = dumpTurns.get(node) ?? Promise.resolve();
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
   const turn = previous.then(() => mine);
   dumpTurns.set(node, turn);
-  await previous;
-  return () => {
+  const done = () => {
     release();
     if (dumpTurns.get(node) === turn) dumpTurns.delete(node);
   };
+  try {
+    await abortable(previous, signal);
+  } catch (error) {
+    done();
+    throw error;
+  }
+  return done;
+}
+
+function abortable(wait: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void wait.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 /** Runs one dump through `processBatch`; resolves with the number of wanted keys listed. */
 export async function forEachDumpBatch(options: DumpBatchOptions): Promise<number> {
-  const release = await takeDumpTurn(options.dump.node);
-  try {
-    return await dumpInBatches(options);
-  } finally {
-    release();
-  }
-}
-
-async function dumpInBatches(options: DumpBatchOptions): Promise<number> {
   const { dump } = options;
   // The dump is read as fast as it comes, never paused (see SpillingKeyQueue for why); keys wait
   // in the queue until a batch slot is free.
@@ -105,10 +117,13 @@ async function dumpInBatches(options: DumpBatchOptions): Promise<number> {
   };
 
   try {
+    const release = await takeDumpTurn(dump.node, options.signal);
     try {
       await dumpWithRetry(options, onEntry);
     } catch (error) {
       if (failure === undefined) throw error;
+    } finally {
+      release();
     }
     isDumpDone = true;
     const settled = new Promise<void>((resolve) => (drained = resolve));

@@ -4,14 +4,19 @@
  * retried from their next replica; a vbucket no replica could serve is failed, with the reasons.
  * A vbucket is done only when a source streamed it to the end. When every vbucket is done, the tag
  * record is written on the target.
+ *
+ * A resync can be paused (nothing is sent to the target until it resumes; see pause-gate.ts), and
+ * restricted to some vbuckets of its worklist or to one source (a retry of what failed); a
+ * restricted resync never writes the tag record, which says the whole node was resynced.
  */
 import { AstaireError, ConfigError, toErrorPayload, type ErrorPayload } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, type StoreView } from '../cluster/store-view.js';
 import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
-import { computeWorklist, nodeRole } from '../cluster/worklist.js';
+import { computeWorklist, nodeRole, type Worklist } from '../cluster/worklist.js';
 import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
+import { PauseGate } from './pause-gate.js';
 import { RateLimiter } from './rate-limiter.js';
 import { addCounts, emptyCounts, type ResyncCounts } from './resync-counts.js';
 import {
@@ -21,6 +26,7 @@ import {
   type PassReport,
   type StreamTuning,
 } from './source-stream.js';
+import { sourceShare, vbucketsHeld } from './source-share.js';
 import { writeTagRecord } from './tag-record.js';
 import { sleep } from '../util/sleep.js';
 import { getOrCreate } from '../util/get-or-create.js';
@@ -63,15 +69,27 @@ export interface ResyncObserver {
   onEstimate?(estimatedKeys: number): void;
 }
 
-export interface ResyncOptions {
+/** What decides a resync's worklist: the settings, the model, and any restriction (a retry). */
+export interface WorklistRequest {
   /** The node to fill, as named in cluster_settings. */
   readonly target: string;
   readonly settings: ClusterSettings;
   /** Stream every vbucket the target will hold, not only those it lacks (after a restart). */
   readonly full: boolean;
-  readonly connect: NodeConnector;
+  /** The number of vbuckets in the model (128 unless told otherwise). */
   readonly vbuckets?: number;
   readonly replicas?: number;
+  /** Only these vbuckets of the worklist (a retry); each must be in it. */
+  readonly onlyVbuckets?: readonly number[];
+  /**
+   * Stream only from this replica, never failing over to another. With `onlyVbuckets` it must be
+   * a replica of each of them; without, the worklist keeps only the vbuckets it is a replica of.
+   */
+  readonly onlySource?: string;
+}
+
+export interface ResyncOptions extends WorklistRequest {
+  readonly connect: NodeConnector;
   readonly signal?: AbortSignal;
   /** Bytes per second into the target; 0 for no limit. Change it with `setRateLimit`. */
   readonly rateLimit?: number;
@@ -108,7 +126,19 @@ export interface ResyncSummary {
   readonly tagWritten: boolean;
   /** Items the target evicted while it was filled (any is data lost: the resync is then failed). */
   readonly targetEvictions: number;
-  /** True when every vbucket of the worklist was streamed to the end and the target kept it all. */
+  /** Time spent paused, when it was paused (a rate measured over the resync leaves it out). */
+  readonly pausedMs?: number;
+  /** Set when only part of the worklist was streamed (a retry); no tag record is written then. */
+  readonly restrictedTo?: {
+    readonly vbuckets: readonly number[];
+    readonly source?: string;
+    /** The size of the whole worklist the vbuckets were taken from. */
+    readonly worklistSize: number;
+  };
+  /**
+   * True when every vbucket of the worklist (of the restricted list, for a retry) was streamed to
+   * the end and the target kept it all.
+   */
   readonly isComplete: boolean;
   /** Why the whole resync stopped (the target failed), when it did. */
   readonly error: ErrorPayload | undefined;
@@ -116,6 +146,7 @@ export interface ResyncSummary {
 
 export class ResyncJob {
   private readonly limiter: RateLimiter;
+  private readonly gate = new PauseGate();
 
   constructor(private readonly options: ResyncOptions) {
     this.limiter = new RateLimiter(options.rateLimit ?? 0);
@@ -126,30 +157,126 @@ export class ResyncJob {
     this.limiter.setLimit(bytesPerSecond);
   }
 
-  /** The vbuckets this job will stream, and from which replicas, in order. */
-  worklist(): ReadonlyMap<number, readonly string[]> {
-    return computeWorklist(this.view(), this.options.target, { full: this.options.full });
+  /**
+   * Stops sending to the target (before or while the job runs); resolves once the writes under
+   * way have finished. The sources' dumps go on into their spill queues.
+   */
+  pause(): Promise<void> {
+    return this.gate.pause();
   }
 
-  private view(): StoreView {
-    const { settings, target } = this.options;
-    checkTarget(settings, target);
-    return computeStoreView(settings, {
-      ...(this.options.vbuckets === undefined ? {} : { vbuckets: this.options.vbuckets }),
-      ...(this.options.replicas === undefined ? {} : { replicas: this.options.replicas }),
-    });
+  resume(): void {
+    this.gate.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.gate.isPaused;
+  }
+
+  /**
+   * The vbuckets this job will stream, and from which replicas, in order.
+   * @throws ConfigError when the target or a restriction does not fit the settings.
+   */
+  worklist(): Worklist {
+    return resyncWorklist(this.options).worklist;
   }
 
   async run(): Promise<ResyncSummary> {
-    const view = this.view();
-    const worklist = computeWorklist(view, this.options.target, { full: this.options.full });
-    const heldBy = new Map<string, number>();
-    for (const vbucket of view.vbuckets) {
-      for (const node of new Set(vbucket.currentReplicas))
-        heldBy.set(node, (heldBy.get(node) ?? 0) + 1);
-    }
-    return new ResyncRun(this.options, this.limiter, worklist, heldBy).execute();
+    const { view, worklist, wholeSize } = resyncWorklist(this.options);
+    const restrictedTo = isRestricted(this.options)
+      ? {
+          vbuckets: [...worklist.keys()],
+          ...(this.options.onlySource === undefined ? {} : { source: this.options.onlySource }),
+          worklistSize: wholeSize,
+        }
+      : undefined;
+    return new ResyncRun(
+      this.options,
+      this.limiter,
+      this.gate,
+      worklist,
+      vbucketsHeld(view),
+      restrictedTo,
+    ).execute();
   }
+}
+
+/**
+ * The worklist a resync streams, restricted as asked, with the store view it came from and the
+ * size of the whole worklist.
+ * @throws ConfigError TARGET_NOT_IN_SETTINGS, VBUCKET_NOT_IN_WORKLIST, SOURCE_NOT_A_REPLICA.
+ */
+export function resyncWorklist(request: WorklistRequest): {
+  view: StoreView;
+  worklist: Worklist;
+  wholeSize: number;
+} {
+  const { settings, target, full } = request;
+  checkTarget(settings, target);
+  const view = computeStoreView(settings, {
+    ...(request.vbuckets === undefined ? {} : { vbuckets: request.vbuckets }),
+    ...(request.replicas === undefined ? {} : { replicas: request.replicas }),
+  });
+  const whole = computeWorklist(view, target, { full });
+  return { view, worklist: restrictWorklist(whole, request), wholeSize: whole.size };
+}
+
+function isRestricted(request: WorklistRequest): boolean {
+  return request.onlyVbuckets !== undefined || request.onlySource !== undefined;
+}
+
+function restrictWorklist(whole: Worklist, request: WorklistRequest): Worklist {
+  if (!isRestricted(request)) return whole;
+  const { target, onlySource } = request;
+  const kind = request.full ? 'full' : 'minimal';
+  let vbuckets: number[];
+  if (request.onlyVbuckets === undefined) {
+    vbuckets = [...whole.keys()].filter((v) => whole.get(v)?.includes(onlySource ?? '') === true);
+    if (vbuckets.length === 0) {
+      throw new ConfigError(
+        'SOURCE_NOT_A_REPLICA',
+        `${onlySource ?? ''} is a replica of none of the ${whole.size} vbuckets of ${target}'s ` +
+          `${kind} worklist, so it has nothing to stream to it; see "astaire worklist" for the ` +
+          'replicas of each vbucket',
+      );
+    }
+  } else {
+    vbuckets = [...new Set(request.onlyVbuckets)].sort((a, b) => a - b);
+    for (const vbucket of vbuckets) {
+      if (whole.has(vbucket)) continue;
+      throw new ConfigError(
+        'VBUCKET_NOT_IN_WORKLIST',
+        `vbucket ${vbucket} is not in ${target}'s ${kind} worklist (${describeVbuckets(whole)}); ` +
+          (request.full
+            ? 'the target will not hold it, so there is nothing to stream'
+            : 'the target holds it already, or will not hold it: a full resync streams every ' +
+              'vbucket it will hold'),
+      );
+    }
+  }
+  const restricted = new Map<number, readonly string[]>();
+  for (const vbucket of vbuckets) {
+    const sources = whole.get(vbucket) ?? [];
+    if (onlySource === undefined) {
+      restricted.set(vbucket, sources);
+    } else if (sources.includes(onlySource)) {
+      restricted.set(vbucket, [onlySource]);
+    } else {
+      throw new ConfigError(
+        'SOURCE_NOT_A_REPLICA',
+        `${onlySource} is not a replica of vbucket ${vbucket} (its replicas: ${sources.join(', ')}), ` +
+          `so it cannot stream it to ${target}; name one of those, or leave the source out`,
+      );
+    }
+  }
+  return restricted;
+}
+
+function describeVbuckets(worklist: Worklist): string {
+  if (worklist.size === 0) return 'it is empty';
+  const listed = [...worklist.keys()].sort((a, b) => a - b);
+  const shown = listed.slice(0, 24).join(', ');
+  return `it lists ${listed.length}: ${shown}${listed.length > 24 ? ', ...' : ''}`;
 }
 
 /** How many nodes a resize fills at once unless told otherwise. */
@@ -200,15 +327,20 @@ class ResyncRun {
   private readonly tuning: StreamTuning;
   private estimatedKeys = 0;
   private fatal: unknown;
+  // The gate belongs to the job, which may have been paused before this run.
+  private readonly pausedBefore: number;
 
   constructor(
     private readonly options: ResyncOptions,
     private readonly limiter: RateLimiter,
-    worklist: ReadonlyMap<number, readonly string[]>,
+    private readonly gate: PauseGate,
+    worklist: Worklist,
     private readonly heldBy: ReadonlyMap<string, number>,
+    private readonly restrictedTo: ResyncSummary['restrictedTo'],
   ) {
     this.vbucketCount = options.vbuckets ?? DEFAULT_VBUCKETS;
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.pausedBefore = gate.pausedMs;
     const external = options.signal;
     this.signal =
       external === undefined
@@ -221,6 +353,14 @@ class ResyncRun {
   }
 
   async execute(): Promise<ResyncSummary> {
+    if (this.restrictedTo !== undefined) {
+      const { vbuckets, source, worklistSize } = this.restrictedTo;
+      this.options.observer?.onNotice?.(
+        `streaming ${vbuckets.length} of the ${worklistSize} vbuckets of ${this.options.target}'s ` +
+          `worklist${source === undefined ? '' : `, only from ${source}`}: the tag record, which ` +
+          'says the whole node was resynced, will not be written',
+      );
+    }
     const evictionsBefore = await this.targetEvictions();
     const ticker = this.startThroughputTicker();
     try {
@@ -245,6 +385,21 @@ class ResyncRun {
       }
     }
 
+    // The end writes to the target (the tag record): a paused resync waits to be resumed, and a
+    // pause waits for the end as it does for a batch.
+    const isEntered = await this.gate.enter(this.signal).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await this.finish(evictionsBefore);
+    } finally {
+      if (isEntered) this.gate.leave();
+    }
+  }
+
+  /** Reads the target's evictions and, when all is well, writes the tag record. */
+  private async finish(evictionsBefore: number | undefined): Promise<ResyncSummary> {
     const cancelled = this.fatal === undefined && this.options.signal?.aborted === true;
     const failed: VbucketFailure[] = [];
     let done = 0;
@@ -272,7 +427,7 @@ class ResyncRun {
           );
         }
         isComplete = !cancelled && done === this.state.size && targetEvictions === 0;
-        if (isComplete) {
+        if (isComplete && this.restrictedTo === undefined) {
           await writeTagRecord(client, {
             resyncedAt: new Date().toISOString(),
             full: this.options.full,
@@ -306,7 +461,10 @@ class ResyncRun {
   ): ResyncSummary {
     const counts = this.totalCounts();
     const sourceNames = new Set([...this.moved.keys(), ...this.failedSources.keys()]);
+    const pausedMs = this.gate.pausedMs - this.pausedBefore;
     return {
+      ...(pausedMs > 0 ? { pausedMs } : {}),
+      ...(this.restrictedTo === undefined ? {} : { restrictedTo: this.restrictedTo }),
       target: this.options.target,
       full: this.options.full,
       startedAt: this.startedAt.toISOString(),
@@ -376,6 +534,7 @@ class ResyncRun {
           connect: this.options.connect,
           signal: this.signal,
           rateLimiter: this.limiter,
+          gate: this.gate,
           countsFor: (vbucket) => this.countsFor(vbucket),
           onMoved: (keys, bytes) => {
             const moved = getOrCreate(this.moved, source, () => ({ keys: 0, bytes: 0 }));
@@ -388,8 +547,7 @@ class ResyncRun {
           },
           onNotice: (message) => this.options.observer?.onNotice?.(message),
           onSourceItems: (items) => {
-            this.estimatedKeys +=
-              (items * vbuckets.size) / Math.max(1, this.heldBy.get(source) ?? 1);
+            this.estimatedKeys += items * sourceShare(vbuckets.size, this.heldBy.get(source) ?? 0);
             this.options.observer?.onEstimate?.(Math.round(this.estimatedKeys));
           },
           tuning: this.tuning,

@@ -14,7 +14,8 @@ import type { AstaireError } from '../errors.js';
 import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { forEachDumpBatch, type DumpedKey } from './dump-batches.js';
-import { fetchSourceItems, injectItems } from './inject.js';
+import { fetchSourceItems, injectItems, type FetchedItems } from './inject.js';
+import type { PauseGate } from './pause-gate.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ResyncCounts } from './resync-counts.js';
 
@@ -26,6 +27,8 @@ export interface SourceStreamOptions {
   readonly connect: NodeConnector;
   readonly signal: AbortSignal;
   readonly rateLimiter: RateLimiter;
+  /** Batches wait here while the resync is paused (see pause-gate.ts). */
+  readonly gate: PauseGate;
   /** The counters of a vbucket, which the stream adds its outcomes to. */
   readonly countsFor: (vbucket: number) => ResyncCounts;
   /** Called after each batch with the keys and value bytes it moved from the source. */
@@ -50,6 +53,8 @@ export interface StreamTuning {
   readonly reconnectAttempts: number;
   /** The first wait before a retry; each next one doubles. */
   readonly reconnectDelayMs: number;
+  /** A connection with nothing in flight gets a `version` this often, so it never sits idle. */
+  readonly idlePingMs: number;
 }
 
 export const DEFAULT_TUNING: StreamTuning = {
@@ -59,6 +64,7 @@ export const DEFAULT_TUNING: StreamTuning = {
   crawlerBusyTimeoutMs: 10 * 60 * 1000,
   reconnectAttempts: 4,
   reconnectDelayMs: 500,
+  idlePingMs: 30_000,
 };
 
 export interface PassReport {
@@ -93,6 +99,7 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const clients: MemcachedClient[] = [];
   const closeAll = () => clients.forEach((client) => client.close());
+  let idlePings: NodeJS.Timeout | undefined;
   options.signal.addEventListener('abort', closeAll, { once: true });
   try {
     const open = async (node: string, purpose: string) => {
@@ -103,6 +110,15 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
     const dump = await asSourceFailure(options, open(options.source, 'dump'));
     const fetch = await asSourceFailure(options, open(options.source, 'fetch'));
     const target = await open(options.target, 'inject');
+    // A pause (or a low rate limit) can leave these connections silent for minutes; a firewall,
+    // NAT or memcached's own idle_timeout could drop them meanwhile. A cheap request keeps them
+    // in use; if one fails anyway, the next batch meets the failure and the stream is retried.
+    idlePings = setInterval(() => {
+      for (const client of clients) {
+        if (client.connection.inFlight === 0) client.version().catch(() => undefined);
+      }
+    }, tuning.idlePingMs);
+    idlePings.unref();
     if (options.onSourceItems !== undefined) {
       const stats = await asSourceFailure(options, fetch.stats());
       options.onSourceItems(Number(stats.get('curr_items') ?? 0) || 0);
@@ -120,6 +136,7 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
     options.signal.throwIfAborted();
     throw attribute(options, error);
   } finally {
+    clearInterval(idlePings);
     options.signal.removeEventListener('abort', closeAll);
     closeAll();
   }
@@ -142,27 +159,40 @@ async function runPass(
   let streamed = 0;
 
   const processBatch = async (keys: readonly DumpedKey[]) => {
-    let wanted = keys;
-    if (pass > 1) {
-      const present = await clients.target.getMany(
-        keys.map((k) => k.key),
-        {},
-      );
-      wanted = keys.filter((_, index) => present[index] === undefined);
+    // Everything a batch reads is read after the gate, and read again if a pause came before its
+    // writes could start: nothing read before a pause is written after it (see pause-gate.ts).
+    let fetched: FetchedItems;
+    let wanted: readonly DumpedKey[];
+    for (;;) {
+      const ticket = await options.gate.whenOpen(options.signal);
+      wanted = keys;
+      if (pass > 1) {
+        const present = await clients.target.getMany(
+          keys.map((k) => k.key),
+          {},
+        );
+        wanted = keys.filter((_, index) => present[index] === undefined);
+      }
+      if (wanted.length === 0) return;
+      fetched = await fetchSourceItems(clients.fetch, wanted);
+      await options.rateLimiter.take(fetched.bytes, options.signal);
+      if (options.gate.tryEnter(ticket)) break;
     }
-    missing += wanted.length;
-    if (wanted.length === 0) return;
-    const { items, bytes, vanished } = await fetchSourceItems(clients.fetch, wanted);
-    for (const { vbucket } of vanished) options.countsFor(vbucket).vanished++;
-    await options.rateLimiter.take(bytes, options.signal);
-    await injectItems(clients.target, items, options.countsFor);
-    for (const item of items) {
-      const counts = options.countsFor(item.vbucket);
-      counts.keys++;
-      counts.bytes += item.value.length;
+    try {
+      missing += wanted.length;
+      const { items, bytes, vanished } = fetched;
+      for (const { vbucket } of vanished) options.countsFor(vbucket).vanished++;
+      await injectItems(clients.target, items, options.countsFor);
+      for (const item of items) {
+        const counts = options.countsFor(item.vbucket);
+        counts.keys++;
+        counts.bytes += item.value.length;
+      }
+      streamed += items.length;
+      options.onMoved?.(items.length, bytes);
+    } finally {
+      options.gate.leave();
     }
-    streamed += items.length;
-    options.onMoved?.(items.length, bytes);
   };
 
   const listed = await forEachDumpBatch({
