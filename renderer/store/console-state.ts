@@ -5,6 +5,7 @@
 import type { ClustersSlice } from './clusters-slice.js';
 import type { JobsSlice } from './jobs-slice.js';
 import type { MetricsSlice } from './metrics-slice.js';
+import type { PlanSlice } from './plan-slice.js';
 import type { UiSlice } from './ui-slice.js';
 import type { EventBatch } from '../../core/console/contract.js';
 import type { StateCreator } from 'zustand/vanilla';
@@ -21,7 +22,12 @@ export interface EventsSlice {
   resetEventSeq(): void;
 }
 
-export type ConsoleState = ClustersSlice & JobsSlice & MetricsSlice & UiSlice & EventsSlice;
+export type ConsoleState = ClustersSlice &
+  JobsSlice &
+  MetricsSlice &
+  PlanSlice &
+  UiSlice &
+  EventsSlice;
 
 /** A slice's creator, typed against the whole store. */
 export type SliceCreator<Slice> = StateCreator<ConsoleState, [], [], Slice>;

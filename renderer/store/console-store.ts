@@ -9,6 +9,7 @@ import { createClustersSlice } from './clusters-slice.js';
 import type { ConsoleState, EventsSlice, SliceCreator } from './console-state.js';
 import { createJobsSlice, foldJobEvents } from './jobs-slice.js';
 import { createMetricsSlice, foldMetricsEvents } from './metrics-slice.js';
+import { createPlanSlice } from './plan-slice.js';
 import { createUiSlice, foldUiEvents } from './ui-slice.js';
 
 export type { ConsoleState } from './console-state.js';
@@ -19,6 +20,7 @@ export function createConsoleStore(): ConsoleStore {
     ...createClustersSlice(...args),
     ...createJobsSlice(...args),
     ...createMetricsSlice(...args),
+    ...createPlanSlice(...args),
     ...createUiSlice(...args),
     ...createEventsSlice(...args),
   }));
