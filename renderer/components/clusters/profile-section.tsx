@@ -188,7 +188,7 @@ export function ProfileSection(props: {
                       />
                     </td>
                     <td className="muted">
-                      {alias === ''
+                      {alias === '' || sshHosts.hosts === null
                         ? '—'
                         : entry === undefined
                           ? 'not in ~/.ssh/config'

@@ -39,9 +39,6 @@ export function NodeTable(props: {
                 Items
               </th>
               <th scope="col">Memory</th>
-              <th scope="col" className="number">
-                Evictions
-              </th>
               <th scope="col">Last resync</th>
               {hasSettingsCheck && <th scope="col">cluster_settings</th>}
             </tr>
@@ -173,21 +170,6 @@ function NodeRow(props: {
       <td>
         <Memory node={node} />
       </td>
-      <td className="number">
-        {node.evictions === undefined ? (
-          unknown
-        ) : node.evictions > 0 ? (
-          <span
-            className="flag flag-warn"
-            title="memcached has evicted items since it started: it is short of memory"
-          >
-            <span aria-hidden="true">⚠ </span>
-            {formatCount(node.evictions)}
-          </span>
-        ) : (
-          '0'
-        )}
-      </td>
       <td>
         {node.tag === undefined ? (
           unknown
@@ -212,20 +194,36 @@ function NodeRow(props: {
   );
 }
 
+/** Memory in use against memcached's limit, and its evictions (a sign it is short of memory). */
 function Memory({ node }: { readonly node: SurveyedNode }) {
   if (node.bytes === undefined) return <span className="muted">—</span>;
-  if (node.maxBytes === undefined || node.maxBytes <= 0) return <>{formatBytes(node.bytes)}</>;
-  const share = Math.min(1, node.bytes / node.maxBytes);
+  const hasLimit = node.maxBytes !== undefined && node.maxBytes > 0;
+  const share = hasLimit ? Math.min(1, node.bytes / (node.maxBytes ?? 1)) : 0;
   const isHigh = share >= HIGH_MEMORY;
   return (
     <span className={`memory${isHigh ? ' memory-high' : ''}`}>
       <span className="memory-text">
         {isHigh && <span aria-hidden="true">⚠ </span>}
-        {formatBytes(node.bytes)} of {formatBytes(node.maxBytes)}
+        {formatBytes(node.bytes)}
+        {hasLimit && ` of ${formatBytes(node.maxBytes ?? 0)}`}
       </span>
-      <span className="memory-bar" aria-hidden="true">
-        <span style={{ width: `${(share * 100).toFixed(1)}%` }} />
-      </span>
+      {hasLimit && (
+        <span className="memory-bar" aria-hidden="true">
+          <span style={{ width: `${(share * 100).toFixed(1)}%` }} />
+        </span>
+      )}
+      {node.evictions !== undefined &&
+        (node.evictions > 0 ? (
+          <span
+            className="flag flag-warn evictions"
+            title="memcached has evicted items since it started: it is short of memory"
+          >
+            <span aria-hidden="true">⚠ </span>
+            {formatCount(node.evictions)} {node.evictions === 1 ? 'eviction' : 'evictions'}
+          </span>
+        ) : (
+          <span className="reason">no evictions</span>
+        ))}
     </span>
   );
 }
@@ -254,10 +252,11 @@ function NodeSettings({ node }: { readonly node: SurveyedNode }) {
           </span>
         ) : (
           <span className="flag flag-bad">
-            <span aria-hidden="true">✕ </span>differs from the others
+            <span aria-hidden="true">✕ </span>differs
           </span>
         )}
       </summary>
+      {node.settingsAgree !== true && <p>Not what the other nodes hold. This node holds:</p>}
       <p className="mono">servers={servers.join(',')}</p>
       <p className="mono">
         {newServers.length === 0 ? 'no new_servers' : `new_servers=${newServers.join(',')}`}

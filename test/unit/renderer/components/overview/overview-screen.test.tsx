@@ -100,7 +100,8 @@ describe('cluster overview', () => {
   it('shows whose cluster_settings disagree, and why one could not be read', () => {
     assert.match(markup, /<th scope="col">cluster_settings<\/th>/);
     assert.match(markup, /cluster_settings do not agree/);
-    assert.equal(countMatches(markup, /differs from the others/g), 1);
+    assert.equal(countMatches(markup, /✕ <\/span>differs<\/span>/g), 1);
+    assert.match(markup, /Not what the other nodes hold/);
     assert.equal(countMatches(markup, /✓ <\/span>agrees/g), 2);
     assert.match(markup, /could not be read/);
     assert.match(markup, /no route to host/);
@@ -109,7 +110,7 @@ describe('cluster overview', () => {
   });
 
   it('flags evictions and a node that refuses dumps', () => {
-    assert.match(markup, /⚠ <\/span>42/);
+    assert.match(markup, /⚠ <\/span>42 evictions/);
     assert.match(markup, /dumps refused/);
     assert.match(markup, /1 node cannot be a resync source/);
   });
