@@ -1,6 +1,6 @@
 /**
  * The allocation map's cells: each vbucket coloured and numbered by one of its current replicas
- * (the primary, or the backup), the other shown as a stripe along the cell's foot, a corner notch
+ * (the primary, or the backup), the other as a numbered stripe along the cell's foot, a corner notch
  * on vbuckets that move in the resize, and hatching where a current replica is down.
  */
 import type { CSSProperties } from 'react';
@@ -9,6 +9,8 @@ import { nodeColour, nodeNumber, nodeTextColour } from '../node-colours.js';
 import type { GridCell } from '../vbucket-grid.js';
 
 export type ColourBy = 'primary' | 'backup';
+
+type StripeProperty = '--stripe' | '--stripe-label' | '--stripe-text';
 
 /** A node in no list of the cluster (cannot happen with a fresh plan): grey, numbered "?". */
 const UNKNOWN_COLOUR = '#999999';
@@ -30,10 +32,13 @@ export function ownerCells(
     const classes = ['owner-cell'];
     if (vbucket.moving) classes.push('is-moving');
     if (down.length > 0) classes.push('replica-down');
-    const style: CSSProperties & Record<'--stripe', string> = {
+    const style: CSSProperties & Record<StripeProperty, string> = {
       background: shownIndex === undefined ? UNKNOWN_COLOUR : nodeColour(shownIndex),
       color: shownIndex === undefined ? '#111111' : nodeTextColour(shownIndex),
       '--stripe': otherIndex === undefined ? 'transparent' : nodeColour(otherIndex),
+      // The stripe carries the other replica's number too, so it is not told by colour alone.
+      '--stripe-label': otherIndex === undefined ? '""' : JSON.stringify(nodeNumber(otherIndex)),
+      '--stripe-text': otherIndex === undefined ? 'transparent' : nodeTextColour(otherIndex),
     };
     return {
       className: classes.join(' '),

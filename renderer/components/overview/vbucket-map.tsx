@@ -150,7 +150,7 @@ function MapLegend(props: {
       <ul className="legend-keys" aria-label="Marks">
         <li>
           <span className="key-swatch key-stripe" aria-hidden="true" />
-          foot stripe: the {other}&apos;s colour
+          foot stripe: the {other}, by colour and number
         </li>
         <li>
           <span className="key-swatch key-moving" aria-hidden="true" />

@@ -119,7 +119,7 @@ describe('cluster overview', () => {
     assert.match(markup, /data-count="128"/);
     assert.equal(countMatches(markup, /role="gridcell"/g), 128);
     assert.match(markup, /32 move in the resize/);
-    assert.match(markup, /foot stripe: the backup&#x27;s colour/);
+    assert.match(markup, /foot stripe: the backup, by colour and number/);
     // vbuckets held by the down node are hatched: it is primary or backup for two thirds of them.
     assert.equal(countMatches(markup, /owner-cell[^"]*replica-down/g), 86);
   });

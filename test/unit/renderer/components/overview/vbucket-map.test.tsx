@@ -79,6 +79,8 @@ describe('owner cells', () => {
       background: nodeColour(1),
       color: '#111111',
       '--stripe': nodeColour(0),
+      '--stripe-label': '"1"',
+      '--stripe-text': '#111111',
     });
   });
 
