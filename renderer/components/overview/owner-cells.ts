@@ -33,7 +33,8 @@ export function ownerCells(
     if (vbucket.moving) classes.push('is-moving');
     if (down.length > 0) classes.push('replica-down');
     const style: CSSProperties & Record<StripeProperty, string> = {
-      background: shownIndex === undefined ? UNKNOWN_COLOUR : nodeColour(shownIndex),
+      // The colour alone, not the background shorthand: the hatching of a down replica is an image.
+      backgroundColor: shownIndex === undefined ? UNKNOWN_COLOUR : nodeColour(shownIndex),
       color: shownIndex === undefined ? '#111111' : nodeTextColour(shownIndex),
       '--stripe': otherIndex === undefined ? 'transparent' : nodeColour(otherIndex),
       // The stripe carries the other replica's number too, so it is not told by colour alone.

@@ -23,7 +23,7 @@ describe('vbucket map', () => {
       markup,
       /aria-label="vbucket 0: primary node 1 \(10\.0\.0\.1:11211\), backup node 2 \(10\.0\.0\.2:11211\), moves in the resize"/,
     );
-    assert.match(markup, new RegExp(`background:${nodeColour(0)}`, 'i'));
+    assert.match(markup, new RegExp(`background-color:${nodeColour(0)}`, 'i'));
   });
 
   it('shows the selected vbucket: replicas now and after, read set and write set', () => {
@@ -76,7 +76,7 @@ describe('owner cells', () => {
     const [cell] = ownerCells(plan().vbuckets, indexes, 'backup', NONE);
     assert.equal(cell?.label, '2');
     assert.deepEqual(cell?.style, {
-      background: nodeColour(1),
+      backgroundColor: nodeColour(1),
       color: '#111111',
       '--stripe': nodeColour(0),
       '--stripe-label': '"1"',
