@@ -1,6 +1,7 @@
 import type { ConnectionChange } from '../api/console-client.js';
 import { selectAppInfo, selectConnection } from '../store/ui-slice.js';
 import { useConsole } from './console-context.js';
+import { ThemeSwitch } from './theme-switch.js';
 
 export function AppHeader() {
   const appInfo = useConsole(selectAppInfo);
@@ -18,6 +19,7 @@ export function AppHeader() {
         <span className="connection-dot" aria-hidden="true" />
         {describeConnection(connection)}
       </p>
+      <ThemeSwitch />
     </header>
   );
 }

@@ -2,8 +2,8 @@ import { selectSelectedCluster } from '../store/clusters-slice.js';
 import { selectView, type ConsoleView } from '../store/ui-slice.js';
 import { ActivityScreen } from './activity/activity-screen.js';
 import { AppHeader } from './app-header.js';
-import { ClusterForm } from './cluster-form.js';
 import { ClusterList } from './cluster-list.js';
+import { ClusterEditor } from './clusters/cluster-editor.js';
 import { useConsole } from './console-context.js';
 import { LiveScreen } from './live/live-screen.js';
 import { OverviewScreen } from './overview/overview-screen.js';
@@ -32,10 +32,11 @@ export function App() {
       <div className="app-body">
         <aside className="sidebar">
           <ClusterList />
-          <ClusterForm />
         </aside>
         <main className="content">
-          {cluster === undefined && view !== 'activity' ? (
+          {view === 'edit-cluster' ? (
+            <ClusterEditor />
+          ) : cluster === undefined && view !== 'activity' ? (
             <section className="panel empty">
               <p className="muted">Select a cluster, or add one, to see its nodes.</p>
             </section>
@@ -67,8 +68,9 @@ export function App() {
 function Screen({ view }: { readonly view: ConsoleView }) {
   switch (view) {
     case 'overview':
-    case 'edit-cluster':
       return <OverviewScreen />;
+    case 'edit-cluster':
+      return <ClusterEditor />;
     case 'plan':
       return <PlanScreen />;
     case 'wizard':

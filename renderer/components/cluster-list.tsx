@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { selectSortedClusters } from '../store/clusters-slice.js';
+import { selectClusterEditor, selectView } from '../store/ui-slice.js';
 import { useConsole, useConsoleClient } from './console-context.js';
 
 export function ClusterList() {
@@ -9,10 +10,24 @@ export function ClusterList() {
   const isLoading = useConsole((state) => state.isLoadingClusters);
   const error = useConsole((state) => state.clustersError);
   const selectCluster = useConsole((state) => state.selectCluster);
+  const view = useConsole(selectView);
+  const editor = useConsole(selectClusterEditor);
+  const setView = useConsole((state) => state.setView);
+  const openClusterEditor = useConsole((state) => state.openClusterEditor);
+  const isAdding = view === 'edit-cluster' && editor.mode !== 'edit';
 
   return (
     <nav className="panel cluster-list" aria-labelledby="cluster-list-heading">
-      <h2 id="cluster-list-heading">Clusters</h2>
+      <div className="section-head">
+        <h2 id="cluster-list-heading">Clusters</h2>
+        <button
+          type="button"
+          aria-pressed={isAdding}
+          onClick={() => openClusterEditor({ mode: 'new' })}
+        >
+          <span aria-hidden="true">+ </span>Add a cluster
+        </button>
+      </div>
       {error !== null && (
         <p className="error" role="alert">
           Could not list the clusters: {error.message}
@@ -21,7 +36,7 @@ export function ClusterList() {
       {isLoading ? (
         <p className="muted">Loading…</p>
       ) : clusters.length === 0 ? (
-        <p className="muted">No clusters yet: add one below.</p>
+        <p className="muted">No clusters yet: add one.</p>
       ) : (
         <ul>
           {clusters.map((cluster) => (
@@ -29,7 +44,10 @@ export function ClusterList() {
               <button
                 type="button"
                 aria-current={cluster.id === selectedId ? 'true' : undefined}
-                onClick={() => void selectCluster(client, cluster.id)}
+                onClick={() => {
+                  if (view === 'edit-cluster') setView('overview');
+                  void selectCluster(client, cluster.id);
+                }}
               >
                 <span className="cluster-name">{cluster.name}</span>
                 <span className="cluster-meta muted">

@@ -25,10 +25,16 @@ export interface ClustersSlice {
   readonly statusByCluster: Readonly<Record<string, ClusterStatusEntry>>;
   loadClusters(client: ConsoleClient): Promise<void>;
   /**
-   * Saves a cluster and selects it. Rejects with the service's `ConsoleCallError` (the form shows
-   * its message, which names the field at fault).
+   * Saves a cluster (a new one, or the one with `id`) and selects it. Rejects with the service's
+   * `ConsoleCallError` (the form shows its message, which names the field at fault).
    */
-  saveCluster(client: ConsoleClient, definition: ClusterDefinition): Promise<ClusterSummary>;
+  saveCluster(
+    client: ConsoleClient,
+    definition: ClusterDefinition,
+    id?: string,
+  ): Promise<ClusterSummary>;
+  /** Forgets a saved cluster. Rejects with the service's `ConsoleCallError`. */
+  removeCluster(client: ConsoleClient, id: string): Promise<void>;
   /** Selects a cluster and checks its nodes. */
   selectCluster(client: ConsoleClient, clusterId: string): Promise<void>;
   refreshStatus(client: ConsoleClient, clusterId: string): Promise<void>;
@@ -62,13 +68,29 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get) => {
       }
     },
 
-    async saveCluster(client, definition) {
-      const saved = await client.invoke('clusters:save', { definition });
+    async saveCluster(client, definition, id) {
+      const saved = await client.invoke('clusters:save', {
+        ...(id === undefined ? {} : { id }),
+        definition,
+      });
       set((state) => ({
         clusters: [...state.clusters.filter((cluster) => cluster.id !== saved.id), saved],
       }));
       void get().selectCluster(client, saved.id);
       return saved;
+    },
+
+    async removeCluster(client, id) {
+      await client.invoke('clusters:remove', { id });
+      set((state) => {
+        const statusByCluster = { ...state.statusByCluster };
+        delete statusByCluster[id];
+        return {
+          clusters: state.clusters.filter((cluster) => cluster.id !== id),
+          selectedClusterId: state.selectedClusterId === id ? null : state.selectedClusterId,
+          statusByCluster,
+        };
+      });
     },
 
     async selectCluster(client, clusterId) {

@@ -6,6 +6,7 @@ import type { ActivitySlice } from './activity-slice.js';
 import type { ClustersSlice } from './clusters-slice.js';
 import type { JobsSlice } from './jobs-slice.js';
 import type { MetricsSlice } from './metrics-slice.js';
+import type { PlanSlice } from './plan-slice.js';
 import type { UiSlice } from './ui-slice.js';
 import type { WizardSlice } from './wizard-slice.js';
 import type { EventBatch } from '../../core/console/contract.js';
@@ -26,6 +27,7 @@ export interface EventsSlice {
 export type ConsoleState = ClustersSlice &
   JobsSlice &
   MetricsSlice &
+  PlanSlice &
   UiSlice &
   WizardSlice &
   ActivitySlice &

@@ -10,6 +10,7 @@ import { createClustersSlice } from './clusters-slice.js';
 import type { ConsoleState, EventsSlice, SliceCreator } from './console-state.js';
 import { createJobsSlice, foldJobEvents } from './jobs-slice.js';
 import { createMetricsSlice, foldMetricsEvents } from './metrics-slice.js';
+import { createPlanSlice } from './plan-slice.js';
 import { createUiSlice, foldUiEvents } from './ui-slice.js';
 import { createWizardSlice, foldWizardEvents } from './wizard-slice.js';
 
@@ -21,6 +22,7 @@ export function createConsoleStore(): ConsoleStore {
     ...createClustersSlice(...args),
     ...createJobsSlice(...args),
     ...createMetricsSlice(...args),
+    ...createPlanSlice(...args),
     ...createUiSlice(...args),
     ...createWizardSlice(...args),
     ...createActivitySlice(...args),

@@ -18,11 +18,16 @@ export type ConsoleView =
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
+/** What the cluster editor shows: a new cluster, a saved one, or a new one copied from another. */
+export type ClusterEditorTarget =
+  { readonly mode: 'new' } | { readonly mode: 'edit' | 'copy'; readonly clusterId: string };
+
 export interface UiSlice {
   readonly view: ConsoleView;
   /** The job the live view shows; null: the newest running one of the selected cluster. */
   readonly liveJobId: string | null;
   readonly theme: ThemeChoice;
+  readonly clusterEditor: ClusterEditorTarget;
   readonly appInfo: AppInfo | null;
   readonly appInfoError: ErrorPayload | null;
   readonly connection: ConnectionChange;
@@ -34,6 +39,8 @@ export interface UiSlice {
   /** Opens the live view on a job. */
   watchJob(jobId: string): void;
   setTheme(theme: ThemeChoice): void;
+  /** Opens the cluster editor (view 'edit-cluster') on `target`. */
+  openClusterEditor(target: ClusterEditorTarget): void;
 }
 
 export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
@@ -44,6 +51,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   view: 'overview',
   liveJobId: null,
   theme: 'system',
+  clusterEditor: { mode: 'new' },
 
   async loadAppInfo(client) {
     try {
@@ -67,6 +75,10 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
 
   setTheme(theme) {
     set({ theme });
+  },
+
+  openClusterEditor(target) {
+    set({ view: 'edit-cluster', clusterEditor: target });
   },
 });
 
@@ -92,3 +104,4 @@ export const selectAppInfo = (state: ConsoleState) => state.appInfo;
 export const selectPrompts = (state: ConsoleState) => state.prompts;
 export const selectView = (state: ConsoleState) => state.view;
 export const selectTheme = (state: ConsoleState) => state.theme;
+export const selectClusterEditor = (state: ConsoleState) => state.clusterEditor;

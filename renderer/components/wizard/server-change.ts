@@ -1,5 +1,5 @@
 /** What a resize does to the server list: which nodes join, leave and stay, and whether it is valid. */
-import { parseAddressList } from '../cluster-form.js';
+import { parseAddressList } from '../address-list.js';
 
 export interface ServerChange {
   /** In the new list only: they are filled by the resync. */

@@ -103,6 +103,64 @@ describe('console store: clusters', () => {
     assert.equal(selectSelectedStatus(store.getState()).error?.code, 'NO_SUCH_CLUSTER');
   });
 
+  it('saves an edit under the same id, replacing the cluster in the list', async () => {
+    const store = createConsoleStore();
+    const saved: unknown[] = [];
+    const client = fakeClient({
+      'clusters:list': async () => [cluster('a', 'old name')],
+      'clusters:save': async (request) => {
+        saved.push(request);
+        return { ...request.definition, id: request.id ?? 'new', origin: 'saved' };
+      },
+      'cluster:status': async ({ clusterId }) => ({ clusterId, checkedAt: 'now', nodes: [] }),
+    });
+    await store.getState().loadClusters(client);
+    const definition = { name: 'new name', servers: ['127.0.0.11:11211'], newServers: [] };
+    await store.getState().saveCluster(client, definition, 'a');
+    assert.deepEqual(saved, [{ id: 'a', definition }]);
+    assert.deepEqual(
+      store.getState().clusters.map((c) => [c.id, c.name]),
+      [['a', 'new name']],
+    );
+    await store.getState().saveCluster(client, definition);
+    assert.deepEqual(saved[1], { definition }, 'a new cluster is saved without an id');
+  });
+
+  it('forgets a removed cluster, its selection and its status', async () => {
+    const store = createConsoleStore();
+    const client = fakeClient({
+      'clusters:list': async () => [cluster('a'), cluster('b')],
+      'clusters:remove': async () => null,
+      'cluster:status': async ({ clusterId }) => ({ clusterId, checkedAt: 'now', nodes: [] }),
+    });
+    await store.getState().loadClusters(client);
+    await store.getState().selectCluster(client, 'a');
+    await store.getState().removeCluster(client, 'a');
+    assert.deepEqual(
+      store.getState().clusters.map((c) => c.id),
+      ['b'],
+    );
+    assert.equal(store.getState().selectedClusterId, null);
+    assert.equal(store.getState().statusByCluster.a, undefined);
+  });
+
+  it('keeps a cluster whose removal the service refused', async () => {
+    const store = createConsoleStore();
+    const client = fakeClient({
+      'clusters:list': async () => [cluster('demo')],
+      'clusters:remove': async () => {
+        throw new ConsoleCallError('clusters:remove', {
+          code: 'DEMO_CLUSTER',
+          message: 'the demo cluster cannot be removed',
+          detail: { stage: 'config' },
+        });
+      },
+    });
+    await store.getState().loadClusters(client);
+    await assert.rejects(store.getState().removeCluster(client, 'demo'), { code: 'DEMO_CLUSTER' });
+    assert.equal(store.getState().clusters.length, 1);
+  });
+
   it('does not turn a finished job back to running with an older jobs:list', async () => {
     const store = createConsoleStore();
     const running: JobSummary = {

@@ -1,0 +1,372 @@
+/**
+ * Adding, editing and removing a cluster: its name, its cluster_settings lists (typed, or imported
+ * from a file), and how the console reaches it (directly, or through a profile built from
+ * ~/.ssh/config hosts, or written as JSON). The service checks every field; its error is shown at
+ * the field it names.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { ClusterSummary, ErrorPayload } from '../../../core/console/contract.js';
+import { toErrorPayload } from '../../api/console-client.js';
+import { selectClusters } from '../../store/clusters-slice.js';
+import { selectClusterEditor, type ClusterEditorTarget } from '../../store/ui-slice.js';
+import { useConsole, useConsoleClient } from '../console-context.js';
+import { nodeOrder } from '../node-order.js';
+import {
+  FieldError,
+  invalid,
+  Labelled,
+  ProfileSection,
+  type FieldErrors,
+  type SshHostsState,
+} from './profile-section.js';
+import {
+  fieldOfError,
+  fieldsToProfile,
+  NEW_PROFILE,
+  profileToFields,
+  type EditorField,
+  type ProfileFields,
+} from './profile-fields.js';
+import { formatAddressList, parseAddressList } from '../address-list.js';
+import { RemoveCluster } from './remove-cluster.js';
+import { SettingsImport } from './settings-import.js';
+
+export const DEMO_READ_ONLY =
+  'The demo cluster cannot be changed or removed: it lives only while this console runs.';
+
+export function ClusterEditor() {
+  const target = useConsole(selectClusterEditor);
+  const clusters = useConsole(selectClusters);
+  const setView = useConsole((state) => state.setView);
+  const openClusterEditor = useConsole((state) => state.openClusterEditor);
+  const cluster =
+    target.mode === 'new' ? undefined : clusters.find((known) => known.id === target.clusterId);
+
+  if (target.mode !== 'new' && cluster === undefined) {
+    return (
+      <section className="panel" aria-label="Cluster editor">
+        <p>That cluster is no longer known to the console: it may have been removed elsewhere.</p>
+        <button type="button" onClick={() => openClusterEditor({ mode: 'new' })}>
+          Add a cluster
+        </button>
+      </section>
+    );
+  }
+  if (target.mode === 'edit' && cluster?.origin === 'demo') {
+    return (
+      <section className="panel" aria-labelledby="demo-heading">
+        <h2 id="demo-heading">{cluster.name}</h2>
+        <p className="notice">{DEMO_READ_ONLY}</p>
+        <div className="form-actions">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => openClusterEditor({ mode: 'copy', clusterId: cluster.id })}
+          >
+            Copy as a new cluster
+          </button>
+          <button type="button" onClick={() => setView('overview')}>
+            Back
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return <EditorForm key={editorKey(target)} target={target} cluster={cluster} />;
+}
+
+function editorKey(target: ClusterEditorTarget): string {
+  return target.mode === 'new' ? 'new' : `${target.mode} ${target.clusterId}`;
+}
+
+/** The last save's error, and the field it named (null: shown beside the Save button). */
+interface SaveFailure {
+  readonly field: EditorField | null;
+  readonly error: ErrorPayload;
+}
+
+const PROFILE_FIELDS: ReadonlySet<EditorField> = new Set([
+  'settingsPath',
+  'reloadCommand',
+  'sudo',
+  'user',
+  'jump',
+  'defaults',
+  'nodes',
+  'profile',
+]);
+
+export function EditorForm(props: {
+  readonly target: ClusterEditorTarget;
+  readonly cluster: ClusterSummary | undefined;
+  /** A failure to show at first (tests). */
+  readonly initialFailure?: SaveFailure;
+  /** ~/.ssh/config's hosts as given (tests); fetched when absent. */
+  readonly sshHosts?: SshHostsState;
+}) {
+  const { target, cluster, initialFailure, sshHosts } = props;
+  const client = useConsoleClient();
+  const saveCluster = useConsole((state) => state.saveCluster);
+  const setView = useConsole((state) => state.setView);
+  const id = useId();
+  const isEdit = target.mode === 'edit' && cluster !== undefined;
+  const hasProfile = cluster?.profile !== undefined && cluster.profile !== null;
+
+  const [name, setName] = useState(
+    cluster === undefined ? '' : target.mode === 'copy' ? `${cluster.name} (copy)` : cluster.name,
+  );
+  const [servers, setServers] = useState(formatAddressList(cluster?.servers ?? []));
+  const [newServers, setNewServers] = useState(formatAddressList(cluster?.newServers ?? []));
+  const [access, setAccess] = useState<'direct' | 'profile'>(hasProfile ? 'profile' : 'direct');
+  const [profile, setProfile] = useState<ProfileFields>(() =>
+    hasProfile ? profileToFields(cluster.profile) : NEW_PROFILE,
+  );
+  const [isJson, setJson] = useState(false);
+  const [jsonText, setJsonText] = useState('');
+  const [failure, setFailure] = useState<SaveFailure | null>(initialFailure ?? null);
+  const [isSaving, setSaving] = useState(false);
+  const nameInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => nameInput.current?.focus(), []);
+
+  const nodes = useMemo(
+    () => nodeOrder(parseAddressList(servers), parseAddressList(newServers)),
+    [servers, newServers],
+  );
+
+  // Where a failure shows: the field it names if that field is on screen, else by the buttons.
+  const placeOf = (field: EditorField | null): EditorField | null => {
+    if (field === null || !PROFILE_FIELDS.has(field)) return field;
+    if (access === 'direct') return null;
+    if (isJson) return 'profile';
+    if ((field === 'user' || field === 'jump') && profile.defaultVia === 'direct')
+      return 'defaults';
+    return field;
+  };
+  const failurePlace = failure === null ? null : placeOf(failure.field);
+  const errors: FieldErrors = {
+    errorFor: (field) =>
+      failure !== null && failurePlace === field && field !== null ? failure.error : null,
+  };
+
+  const switchToJson = () => {
+    setJsonText(JSON.stringify(fieldsToProfile(profile, nodes), null, 2));
+    setJson(true);
+  };
+  const switchToForm = () => {
+    const parsed = parseProfileJson(jsonText);
+    if ('error' in parsed) {
+      setFailure({ field: 'profile', error: parsed.error });
+      return;
+    }
+    setProfile(profileToFields(parsed.profile));
+    setFailure(null);
+    setJson(false);
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    let profileJson: unknown;
+    if (access === 'profile') {
+      if (isJson) {
+        const parsed = parseProfileJson(jsonText);
+        if ('error' in parsed) {
+          setFailure({ field: 'profile', error: parsed.error });
+          return;
+        }
+        profileJson = parsed.profile;
+      } else {
+        profileJson = fieldsToProfile(profile, nodes);
+      }
+    }
+    setSaving(true);
+    setFailure(null);
+    try {
+      await saveCluster(
+        client,
+        {
+          name: name.trim(),
+          servers: parseAddressList(servers),
+          newServers: parseAddressList(newServers),
+          ...(profileJson === undefined ? {} : { profile: profileJson }),
+        },
+        isEdit ? cluster.id : undefined,
+      );
+      setView('overview');
+    } catch (error) {
+      const payload = toErrorPayload(error);
+      setFailure({ field: fieldOfError(payload.message), error: payload });
+      setSaving(false);
+    }
+  };
+
+  const heading = isEdit ? `Edit ${cluster.name}` : 'Add a cluster';
+  return (
+    <section className="panel cluster-editor">
+      <form aria-labelledby={`${id}-heading`} onSubmit={(event) => void submit(event)} noValidate>
+        <h2 id={`${id}-heading`}>{heading}</h2>
+        {target.mode === 'copy' && cluster !== undefined && (
+          <p className="hint">A new cluster, filled in from {cluster.name}.</p>
+        )}
+        <Labelled id={`${id}-name`} label="Name" field="name" errors={errors}>
+          <input
+            id={`${id}-name`}
+            ref={nameInput}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            autoComplete="off"
+            {...invalid(errors, 'name', `${id}-name`)}
+          />
+        </Labelled>
+
+        <fieldset className="lists">
+          <legend>cluster_settings</legend>
+          <SettingsImport
+            onImported={(settings) => {
+              setServers(formatAddressList(settings.servers));
+              setNewServers(formatAddressList(settings.newServers));
+            }}
+          />
+          <div className="form-row">
+            <Labelled id={`${id}-servers`} label="Servers" field="servers" errors={errors}>
+              <textarea
+                id={`${id}-servers`}
+                value={servers}
+                onChange={(event) => setServers(event.target.value)}
+                aria-describedby={`${id}-servers-hint`}
+                rows={4}
+                spellCheck={false}
+                {...invalid(errors, 'servers', `${id}-servers`)}
+              />
+              <p id={`${id}-servers-hint`} className="hint">
+                host:port, one per line or comma-separated, in cluster_settings order.
+              </p>
+            </Labelled>
+            <Labelled
+              id={`${id}-new-servers`}
+              label="New servers"
+              field="newServers"
+              errors={errors}
+            >
+              <textarea
+                id={`${id}-new-servers`}
+                value={newServers}
+                onChange={(event) => setNewServers(event.target.value)}
+                aria-describedby={`${id}-new-servers-hint`}
+                rows={4}
+                spellCheck={false}
+                {...invalid(errors, 'newServers', `${id}-new-servers`)}
+              />
+              <p id={`${id}-new-servers-hint`} className="hint">
+                Only while a resize is in progress; blank otherwise.
+              </p>
+            </Labelled>
+          </div>
+        </fieldset>
+
+        <fieldset className="access">
+          <legend>How the console reaches the nodes</legend>
+          <label className="check">
+            <input
+              type="radio"
+              name={`${id}-access`}
+              checked={access === 'direct'}
+              onChange={() => setAccess('direct')}
+            />
+            Directly, at their cluster_settings addresses (no profile: settings are not read or
+            written on the nodes)
+          </label>
+          <label className="check">
+            <input
+              type="radio"
+              name={`${id}-access`}
+              checked={access === 'profile'}
+              onChange={() => setAccess('profile')}
+            />
+            Through a cluster profile (SSH)
+          </label>
+          {access === 'profile' && (
+            <>
+              <div className="profile-mode">
+                {isJson ? (
+                  <button type="button" onClick={switchToForm}>
+                    Back to the form
+                  </button>
+                ) : (
+                  <button type="button" onClick={switchToJson}>
+                    Edit as JSON
+                  </button>
+                )}
+              </div>
+              {isJson ? (
+                <Labelled id={`${id}-profile`} label="Profile JSON" field="profile" errors={errors}>
+                  <textarea
+                    id={`${id}-profile`}
+                    value={jsonText}
+                    onChange={(event) => setJsonText(event.target.value)}
+                    rows={14}
+                    spellCheck={false}
+                    {...invalid(errors, 'profile', `${id}-profile`)}
+                  />
+                </Labelled>
+              ) : (
+                <>
+                  <ProfileSection
+                    fields={profile}
+                    onChange={setProfile}
+                    nodes={nodes}
+                    errors={errors}
+                    {...(sshHosts === undefined ? {} : { sshHosts })}
+                  />
+                  <FieldError id={`${id}-profile-error`} field="profile" errors={errors} />
+                </>
+              )}
+            </>
+          )}
+        </fieldset>
+
+        {failure !== null && failurePlace === null && (
+          <p className="error" role="alert">
+            {failure.error.message}
+          </p>
+        )}
+        {failure !== null && failurePlace !== null && (
+          <p className="muted">Not saved: see the field marked above.</p>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={isSaving}>
+            {isSaving ? 'Saving…' : isEdit ? 'Save changes' : 'Add cluster'}
+          </button>
+          <button type="button" onClick={() => setView('overview')} disabled={isSaving}>
+            Cancel
+          </button>
+        </div>
+      </form>
+      {isEdit && <RemoveCluster cluster={cluster} />}
+    </section>
+  );
+}
+
+/** The profile textarea's JSON, or an error that says where it stops being JSON. */
+function parseProfileJson(text: string): { profile: unknown } | { error: ErrorPayload } {
+  if (text.trim() === '') {
+    return {
+      error: {
+        code: 'PROFILE_EMPTY',
+        message: 'Profile JSON: empty; write a profile, or choose to reach the nodes directly',
+        detail: { stage: 'usage' },
+      },
+    };
+  }
+  try {
+    return { profile: JSON.parse(text) };
+  } catch (error) {
+    return {
+      error: {
+        code: 'PROFILE_NOT_JSON',
+        message: `Profile JSON: ${toErrorPayload(error).message}`,
+        detail: { stage: 'usage' },
+      },
+    };
+  }
+}
