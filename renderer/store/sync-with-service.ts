@@ -1,7 +1,7 @@
 /**
  * Keeps a store in step with the service through a client: event batches are folded in, a
- * clusters-changed event refetches the list, and after a reconnect (events were missed) clusters,
- * jobs, and the wizards and activity log already shown are fetched again. Subscribes before the
+ * clusters-changed event refetches the list, questions already waiting are fetched at the start,
+ * and after a reconnect (events were missed) clusters, jobs, waiting questions, and the wizards and activity log already shown are fetched again. Subscribes before the
  * first fetch, so nothing falls in between.
  */
 import type { EventBatch } from '../../core/console/contract.js';
@@ -24,6 +24,7 @@ export function syncWithService(store: ConsoleStore, client: ConsoleClient): () 
       actions.resetEventSeq();
       void actions.loadClusters(client);
       void actions.loadJobs(client);
+      void actions.loadPrompts(client);
       void actions.reloadWizards(client);
       void actions.reloadActivity(client);
     }
@@ -34,6 +35,7 @@ export function syncWithService(store: ConsoleStore, client: ConsoleClient): () 
   void actions.loadAppInfo(client);
   void actions.loadClusters(client);
   void actions.loadJobs(client);
+  void actions.loadPrompts(client);
   return () => {
     stopEvents();
     stopConnection?.();

@@ -34,6 +34,11 @@ export interface UiSlice {
   /** Open questions (host keys, passphrases), oldest first. */
   readonly prompts: readonly OperatorPrompt[];
   loadAppInfo(client: ConsoleClient): Promise<void>;
+  /**
+   * Fetches the questions already waiting (asked before this page connected, or while it was
+   * away): events bring only new ones.
+   */
+  loadPrompts(client: ConsoleClient): Promise<void>;
   setConnection(change: ConnectionChange): void;
   setView(view: ConsoleView): void;
   /** Opens the live view on a job. */
@@ -58,6 +63,21 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
       set({ appInfo: await client.invoke('app:info', null), appInfoError: null });
     } catch (error) {
       set({ appInfoError: toErrorPayload(error) });
+    }
+  },
+
+  async loadPrompts(client) {
+    try {
+      const waiting = await client.invoke('prompts:list', null);
+      // A question closed while the list was on its way may come back here; answering it then
+      // gets the service's refusal, and the dialog offers to close it.
+      set((state) => {
+        const known = new Set(state.prompts.map((prompt) => prompt.id));
+        const missing = waiting.filter((prompt) => !known.has(prompt.id));
+        return missing.length === 0 ? state : { prompts: [...missing, ...state.prompts] };
+      });
+    } catch {
+      // The list is a catch-up; the events still bring every new question.
     }
   },
 

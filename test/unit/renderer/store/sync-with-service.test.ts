@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import type { Channel, ClusterSummary, EventBatch } from '../../../../core/console/contract.js';
+import type {
+  Channel,
+  ClusterSummary,
+  EventBatch,
+  OperatorPrompt,
+} from '../../../../core/console/contract.js';
 import type { ConnectionChange, ConsoleClient } from '../../../../renderer/api/console-client.js';
 import { createConsoleStore } from '../../../../renderer/store/console-store.js';
 import { syncWithService } from '../../../../renderer/store/sync-with-service.js';
@@ -9,12 +14,14 @@ import { syncWithService } from '../../../../renderer/store/sync-with-service.js
 function fakeService(withConnection: boolean) {
   const calls: Channel[] = [];
   let clusters: ClusterSummary[] = [];
+  let prompts: OperatorPrompt[] = [];
   let emit: (batch: EventBatch) => void = () => {};
   let connect: (change: ConnectionChange) => void = () => {};
   const values: Partial<Record<Channel, () => unknown>> = {
     'app:info': () => ({ version: '1.2.3', mode: 'web' }),
     'clusters:list': () => clusters,
     'jobs:list': () => [],
+    'prompts:list': () => prompts,
   };
   const client: ConsoleClient = {
     async invoke(channel) {
@@ -39,18 +46,28 @@ function fakeService(withConnection: boolean) {
     client,
     calls,
     setClusters: (list: ClusterSummary[]) => (clusters = list),
+    setPrompts: (list: OperatorPrompt[]) => (prompts = list),
     emit: (batch: EventBatch) => emit(batch),
     connect: (change: ConnectionChange) => connect(change),
   };
 }
 
+const PASSPHRASE: OperatorPrompt = { id: 'p1', kind: 'passphrase', identityFile: '/k/id' };
+
 describe('syncWithService', () => {
-  it('loads app info, clusters and jobs, and is connected at once without onConnection', async () => {
+  it('loads app info, clusters, jobs and waiting questions, and is connected at once without onConnection', async () => {
     const service = fakeService(false);
+    service.setPrompts([PASSPHRASE]);
     const store = createConsoleStore();
     syncWithService(store, service.client);
     await tick();
-    assert.deepEqual(service.calls.sort(), ['app:info', 'clusters:list', 'jobs:list']);
+    assert.deepEqual(service.calls.sort(), [
+      'app:info',
+      'clusters:list',
+      'jobs:list',
+      'prompts:list',
+    ]);
+    assert.deepEqual(store.getState().prompts, [PASSPHRASE]);
     assert.equal(store.getState().appInfo?.version, '1.2.3');
     assert.equal(store.getState().connection.state, 'connected');
   });
@@ -81,8 +98,18 @@ describe('syncWithService', () => {
     assert.equal(store.getState().connection.state, 'disconnected');
     service.connect({ state: 'connected', hasMissedEvents: true });
     await tick();
-    assert.deepEqual(service.calls.sort(), ['clusters:list', 'jobs:list']);
+    assert.deepEqual(service.calls.sort(), ['clusters:list', 'jobs:list', 'prompts:list']);
     assert.equal(store.getState().lastSeq, 0);
     assert.equal(store.getState().connection.state, 'connected');
+  });
+
+  it('keeps a question an event brought while the waiting list was on its way, once', async () => {
+    const service = fakeService(true);
+    service.setPrompts([PASSPHRASE]);
+    const store = createConsoleStore();
+    syncWithService(store, service.client);
+    service.emit({ events: [{ type: 'prompt', prompt: PASSPHRASE, seq: 1 }] });
+    await tick();
+    assert.deepEqual(store.getState().prompts, [PASSPHRASE]);
   });
 });
