@@ -103,7 +103,7 @@ export class ConsoleService implements ConsoleBackend {
    */
   async close(): Promise<void> {
     await this.ready;
-    this.wizards.close();
+    await this.wizards.close();
     this.prompts.close();
     await this.jobs.close();
     await this.activity.close();

@@ -308,10 +308,12 @@ export class ResizeWizards {
 
   /**
    * Stops following jobs and saving: the jobs the console cancels as it stops are not the steps'
-   * outcome, so a step still running is found interrupted by the next console.
+   * outcome, so a step still running is found interrupted by the next console. What was already
+   * being saved is waited for.
    */
-  close(): void {
+  async close(): Promise<void> {
     this.isClosing = true;
+    await this.options.store.flush();
   }
 
   /** Settles when the steps' work now in progress has ended (for tests and orderly shutdown). */

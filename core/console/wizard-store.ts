@@ -4,7 +4,7 @@
  * wizard changes, so a console closed or crashed mid-resize opens where it was. A file that cannot
  * be read is moved aside and reported, never lost and never fatal to the other wizards.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -63,6 +63,11 @@ export class WizardStore {
     );
   }
 
+  /** Settles once every write asked for so far has ended. */
+  async flush(): Promise<void> {
+    await Promise.all(this.queues.values());
+  }
+
   remove(clusterId: string): Promise<void> {
     return this.queued(clusterId, async () => {
       try {
@@ -95,7 +100,9 @@ export class WizardStore {
   }
 
   private async write(file: string, text: string): Promise<void> {
-    const temporary = `${file}.${process.pid}.tmp`;
+    // Unique per write: two consoles on one data directory (a test's, or one closing as the next
+    // opens) must not share a temporary file.
+    const temporary = `${file}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       const handle = await open(temporary, 'w', 0o600);
