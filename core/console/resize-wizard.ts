@@ -80,7 +80,6 @@ type RemoteStep = 1 | 2 | 4 | 5;
 export class ResizeWizards {
   private readonly records = new Map<string, WizardRecord>();
   private readonly awaited = new Map<string, AwaitedJob>();
-  private readonly inFlight = new Set<Promise<void>>();
   private loadError: unknown;
   private isClosing = false;
 
@@ -316,11 +315,6 @@ export class ResizeWizards {
     await this.options.store.flush();
   }
 
-  /** Settles when the steps' work now in progress has ended (for tests and orderly shutdown). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
   private async startResync(
     record: WizardRecord,
     request: WizardStepRequest,
@@ -418,7 +412,14 @@ export class ResizeWizards {
       },
       now,
     );
-    await this.finishStep(confirmed, step);
+    // Known as running before anything else happens: a second confirmation meanwhile is refused.
+    await this.commit(confirmed);
+    try {
+      await this.finishStep(confirmed, step);
+    } catch (error) {
+      await this.failStep(record.wizard.clusterId, step, error);
+      throw error;
+    }
     return this.require(record.wizard.clusterId).wizard;
   }
 
@@ -641,7 +642,7 @@ export class ResizeWizards {
     step: WizardStepNumber | undefined,
     work: () => Promise<void>,
   ): void {
-    const run = work()
+    void work()
       .catch((error: unknown) =>
         step === undefined ? Promise.reject(error) : this.failStep(clusterId, step, error),
       )
@@ -652,9 +653,7 @@ export class ResizeWizards {
           outcome: 'failed',
           detail: toErrorPayload(error).message,
         }),
-      )
-      .finally(() => this.inFlight.delete(run));
-    this.inFlight.add(run);
+      );
   }
 
   // The demo cluster lives for one run of the console, and so does its wizard.
