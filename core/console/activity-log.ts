@@ -129,10 +129,10 @@ export class ActivityLog {
         this.record(jobStarted(event.job));
         return;
       case 'job-updated':
-        this.jobUpdated(event.job);
+        this.logEndedTargets(event.job);
         return;
       case 'job-finished':
-        this.jobUpdated(event.job);
+        this.logEndedTargets(event.job);
         this.jobs.delete(event.job.id);
         this.record(jobEnded(event.job));
         for (const failure of event.job.verify?.failures ?? []) {
@@ -224,7 +224,8 @@ export class ActivityLog {
     }
   }
 
-  private jobUpdated(job: JobSummary): void {
+  // A target's end is logged once, from whichever event first carries its summary.
+  private logEndedTargets(job: JobSummary): void {
     const seen = this.jobs.get(job.id);
     if (seen === undefined) return;
     for (const resync of job.resyncs) {

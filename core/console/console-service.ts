@@ -125,9 +125,9 @@ export class ConsoleService implements ConsoleBackend {
           'a resize of this cluster is under way: abandon its wizard before removing the cluster',
         );
       }
-      // A finished resize's wizard goes with its cluster.
-      if (this.wizards.get(id) !== null) await this.wizards.abandon(id);
       await this.options.store.remove(id);
+      // A finished resize's wizard goes with its cluster.
+      await this.wizards.forget(id);
       this.emit({ type: 'clusters-changed' });
       return null;
     },

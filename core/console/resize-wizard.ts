@@ -289,6 +289,13 @@ export class ResizeWizards {
     this.options.emit({ type: 'wizard-removed', clusterId });
   }
 
+  /** Drops the wizard of a cluster that has just been removed (its file too), if it had one. */
+  async forget(clusterId: string): Promise<void> {
+    if (!this.records.delete(clusterId)) return;
+    await this.options.store.remove(clusterId);
+    this.options.emit({ type: 'wizard-removed', clusterId });
+  }
+
   /** Follows the jobs steps 3 and 4 wait for, and retries of step 3's vbuckets. */
   observe(event: ConsoleEventBody): void {
     if (event.type !== 'job-finished' || this.isClosing) return;

@@ -169,6 +169,10 @@ describe('the resize wizard on a real cluster, by hand', () => {
       rateLimit: 16 * 1024,
     });
     assert.equal(stepIn(started, 3).state, 'running');
+    await assert.rejects(first.call('wizard:abandon', { clusterId }), { code: 'WIZARD_BUSY' });
+    await assert.rejects(first.call('wizard:run-step', { clusterId, step: 3 }), {
+      code: 'WIZARD_BUSY',
+    });
     await first.close();
 
     const second = await open(dir);
