@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, LocalIoError } from '../errors.js';
 import { parseJsonFile } from '../util/parse-json-file.js';
+import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { checkClusterDefinition, type CheckedCluster } from './cluster-definition.js';
 import { CLUSTER_DEFINITION, describeIssue, ID } from './contract-schemas.js';
 import type { ClusterDefinition, ClusterSummary } from './contract.js';
@@ -27,7 +28,8 @@ export interface KnownCluster {
 export class ClusterStore {
   private readonly clusters = new Map<string, KnownCluster>();
 
-  private constructor(private readonly file: string) {}
+  /** `file`: the clusters' JSON file; the console's data directory is the folder holding it. */
+  private constructor(readonly file: string) {}
 
   /** Loads `file` if it exists. @throws ConfigError naming the file and the cluster at fault. */
   static async open(file: string): Promise<ClusterStore> {
@@ -96,6 +98,21 @@ export class ClusterStore {
     next.delete(id);
     await this.write(next);
     this.clusters.delete(id);
+  }
+
+  /**
+   * Changes a cluster's two lists, as a resize moves on (the resize wizard's steps 1 and 4). The
+   * demo cluster changes in memory only, as it lives; a saved cluster is saved.
+   */
+  async updateLists(id: string, lists: ClusterSettings): Promise<ClusterSummary> {
+    const { summary } = this.get(id);
+    const { origin } = summary;
+    const definition = copyDefinition({ ...summary, ...lists });
+    if (origin === 'saved') return this.save(id, definition);
+    const checked = checkClusterDefinition(definition, 'the demo cluster');
+    const changed: ClusterSummary = { ...definition, id, origin };
+    this.clusters.set(id, { summary: changed, checked });
+    return changed;
   }
 
   /** The demo cluster of this run: known until the console stops, never written. */

@@ -10,7 +10,7 @@ import { ConsoleService } from './console-service.js';
 
 export interface ConsoleSessionOptions {
   readonly mode: 'electron' | 'web';
-  /** Where the console keeps its clusters (see data-dir.ts). */
+  /** Where the console keeps its clusters, resize wizards and activity log (see data-dir.ts). */
   readonly dataDir: string;
   /** Start the demo cluster with this many sample keys. */
   readonly demo?: { readonly keys: number } | undefined;
@@ -36,7 +36,7 @@ export async function openConsoleSession(options: ConsoleSessionOptions): Promis
       newServers: demo.settings.newServers,
     });
   }
-  const service = new ConsoleService({ mode: options.mode, store });
+  const service = new ConsoleService({ mode: options.mode, store, dataDir: options.dataDir });
   let closing: Promise<void> | undefined;
   return {
     service,
