@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, toErrorPayload, UsageError } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
+import type { StoreViewOptions } from '../cluster/store-view.js';
 import {
   checkTarget,
   DEFAULT_RESIZE_PARALLEL,
@@ -32,6 +33,8 @@ export interface JobRunnerOptions {
   readonly emit: (event: ConsoleEventBody) => void;
   /** Opens access to a cluster's nodes for one job; the job closes it when it ends. */
   readonly openAccess: (cluster: KnownCluster) => Promise<ClusterAccess>;
+  /** The clients' vbucket and replica counts, when not Clearwater's 128 and 2. */
+  readonly model?: StoreViewOptions;
 }
 
 interface RunningJob {
@@ -184,6 +187,7 @@ export class JobRunner {
     settings: ClusterSettings,
   ) {
     return {
+      ...this.options.model,
       target: request.target,
       settings,
       full: request.full,
@@ -248,7 +252,7 @@ export class JobRunner {
         const resync = new ResyncJob({
           ...(request.kind === 'resync'
             ? this.resyncRequest(request, settings)
-            : { target, settings, full: request.full }),
+            : { ...this.options.model, target, settings, full: request.full }),
           connect: access.connect,
           signal,
           rateLimit: job.summary.rateLimit,
@@ -286,6 +290,7 @@ export class JobRunner {
     const jobId = job.summary.id;
     const signal = job.controller.signal;
     const report = await verifyResize({
+      ...this.options.model,
       settings,
       connect: access.connect,
       repair,

@@ -7,6 +7,7 @@
 import { dirname, join } from 'node:path';
 import { resizeFailureRisk } from '../cluster/failure-risk.js';
 import { buildPlan, planToJson } from '../cluster/plan.js';
+import type { StoreViewOptions } from '../cluster/store-view.js';
 import { UsageError } from '../errors.js';
 import { SURVEY_DEADLINES, surveyCluster } from '../resize/cluster-survey.js';
 import { estimateResize } from '../resize/plan-estimate.js';
@@ -44,6 +45,8 @@ export interface ConsoleServiceOptions {
   readonly dataDir?: string;
   /** The ssh config whose Host aliases `ssh:hosts` offers; default ~/.ssh/config. */
   readonly sshConfigFile?: string;
+  /** The clients' vbucket and replica counts, when not Clearwater's 128 and 2 (as the CLI's --vbuckets). */
+  readonly model?: StoreViewOptions;
 }
 
 type Handlers = { readonly [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -62,6 +65,7 @@ export class ConsoleService implements ConsoleBackend {
     this.jobs = new JobRunner({
       emit: (event) => this.emit(event),
       openAccess: (cluster) => this.openAccess(cluster, options.connection ?? {}),
+      ...(options.model === undefined ? {} : { model: options.model }),
     });
     const dataDir = options.dataDir ?? dirname(options.store.file);
     this.activity = new ActivityLog(join(dataDir, 'activity.jsonl'), (event) => this.emit(event));
@@ -72,6 +76,7 @@ export class ConsoleService implements ConsoleBackend {
       record: (record) => this.activity.record(record),
       startJob: (request) => this.jobs.start(request, options.store.get(request.clusterId)),
       openAccess: (cluster) => this.openAccess(cluster, options.connection ?? {}),
+      ...(options.model === undefined ? {} : { model: options.model }),
     });
     this.ready = this.load();
   }
@@ -148,7 +153,10 @@ export class ConsoleService implements ConsoleBackend {
     'clusters:import-settings': async ({ text, fileName }) => importClusterSettings(text, fileName),
     'ssh:hosts': async () => listSshHosts(this.options.sshConfigFile ?? DEFAULT_SSH_CONFIG_PATH),
     'plan:preview': async ({ clusterId }) => {
-      const plan = buildPlan(this.options.store.get(clusterId).checked.settings);
+      const plan = buildPlan(
+        this.options.store.get(clusterId).checked.settings,
+        this.options.model,
+      );
       return { plan: planToJson(plan), risk: resizeFailureRisk(plan.view) };
     },
     'plan:estimate': async ({ clusterId, full }) => {
@@ -162,6 +170,7 @@ export class ConsoleService implements ConsoleBackend {
             full,
             connect: access.connect,
             rate: this.jobs.measuredRate(),
+            ...this.options.model,
           }),
       );
       return { clusterId, ...estimate };
@@ -269,4 +278,3 @@ export class ConsoleService implements ConsoleBackend {
     this.wizards.observe(body);
   }
 }
-

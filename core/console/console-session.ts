@@ -4,6 +4,7 @@
  * again when the session closes.
  */
 import { join } from 'node:path';
+import type { StoreViewOptions } from '../cluster/store-view.js';
 import { startDemoCluster, type DemoCluster } from '../demo/demo-cluster.js';
 import { ClusterStore } from './cluster-store.js';
 import { ConsoleService } from './console-service.js';
@@ -16,6 +17,8 @@ export interface ConsoleSessionOptions {
   readonly demo?: { readonly keys: number } | undefined;
   /** Hears what the session does, for people (the terminal, Electron's log). */
   readonly log?: (line: string) => void;
+  /** The clients' vbucket and replica counts, when not Clearwater's 128 and 2. */
+  readonly model?: StoreViewOptions | undefined;
 }
 
 export interface ConsoleSession {
@@ -36,7 +39,12 @@ export async function openConsoleSession(options: ConsoleSessionOptions): Promis
       newServers: demo.settings.newServers,
     });
   }
-  const service = new ConsoleService({ mode: options.mode, store, dataDir: options.dataDir });
+  const service = new ConsoleService({
+    mode: options.mode,
+    store,
+    dataDir: options.dataDir,
+    ...(options.model === undefined ? {} : { model: options.model }),
+  });
   let closing: Promise<void> | undefined;
   return {
     service,

@@ -5,8 +5,10 @@ import { defaultDataDir } from '../../console/data-dir.js';
 import { UsageError } from '../../errors.js';
 import { integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_OK, type CliIo } from '../cli-io.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, modelOptions } from '../model-options.js';
 
 export const CONSOLE_HELP = `Usage: astaire console [--demo [--keys N]] [--port N] [--host ADDRESS] [--data-dir DIR]
+                      [--vbuckets N] [--replicas N]
 
 Runs Astaire Console in web mode and prints its address, with a session token that every request
 must carry: open it in a browser on this machine. From another machine, tunnel to it
@@ -19,6 +21,8 @@ which cancels running jobs (each stops cleanly and reports).
   --port N        the port to listen on (default: any free port)
   --host ADDRESS  a loopback address to listen on (default 127.0.0.1); nothing else is accepted
   --data-dir DIR  where the console keeps its clusters (default ${defaultDataDir()})
+${MODEL_OPTIONS_HELP}
+                   (what the clusters' clients use; Clearwater's are 128 and 2)
 `;
 
 export async function runConsoleCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -31,6 +35,7 @@ export async function runConsoleCommand(args: readonly string[], io: CliIo): Pro
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      ...MODEL_OPTIONS,
     },
     false,
   );
@@ -49,6 +54,7 @@ export async function runConsoleCommand(args: readonly string[], io: CliIo): Pro
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: values.demo ? { keys } : undefined,
     log: say,
+    model: modelOptions('console', values),
   });
   try {
     const web = await startWebConsole({
