@@ -54,7 +54,7 @@ export function JobControls({ job }: { readonly job: JobSummary }) {
                 .finally(() => setBusy(null));
             }}
           >
-            {job.isPaused ? '▶ Resume' : '⏸ Pause'}
+            {job.isPaused ? '▶ Resume' : '‖ Pause'}
           </button>
         )}
         {!isConfirmingCancel && (

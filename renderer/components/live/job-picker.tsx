@@ -49,6 +49,6 @@ export function stateWords(job: JobSummary): string {
 
 /** A glyph per state, so the state never rests on colour alone. */
 export function stateGlyph(job: JobSummary): string {
-  if (job.state === 'running') return job.isPaused ? '⏸' : '▶';
+  if (job.state === 'running') return job.isPaused ? '‖' : '▶';
   return job.state === 'succeeded' ? '✓' : job.state === 'failed' ? '✕' : '■';
 }

@@ -5,7 +5,8 @@
  * rate), and never shows a time it cannot back.
  */
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
-import { formatBytes, formatCount, formatDuration } from '../../../core/util/format-units.js';
+import { formatBytes, formatDuration } from '../../../core/util/format-units.js';
+import { formatCount } from './format-count.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import type { VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';
@@ -73,7 +74,7 @@ export function overallEta(etas: readonly Eta[]): Eta {
 export function describeEta(eta: Eta): string {
   switch (eta.kind) {
     case 'ended':
-      return 'ended';
+      return '—';
     case 'not-started':
       return 'not started';
     case 'paused':

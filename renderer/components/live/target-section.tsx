@@ -5,7 +5,8 @@
  */
 import { memo, useId, useMemo, useState, type CSSProperties } from 'react';
 import type { ResyncSummaryJson } from '../../../core/console/contract.js';
-import { formatBytes, formatCount, formatRate } from '../../../core/util/format-units.js';
+import { formatBytes, formatRate } from '../../../core/util/format-units.js';
+import { formatCount } from './format-count.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { selectTargetTally, type VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';
@@ -37,7 +38,7 @@ export const TargetSection = memo(function TargetSection(props: {
   const total = tally.pending + tally.streaming + tally.done + tally.failed;
   return (
     <section className={`target-section${isOpen ? ' is-open' : ''}`} aria-labelledby={`${id}-name`}>
-      <header className="target-head">
+      <header className={isCompact ? 'target-head has-toggle' : 'target-head'}>
         {isCompact && (
           <button
             type="button"
@@ -140,7 +141,7 @@ function TargetState(props: {
       return ['bad', '✕', `not complete: ${incompleteReason(summary)}`];
     }
     if (isEnded) return ['quiet', '■', 'stopped before it finished'];
-    if (isPaused) return ['quiet', '⏸', 'paused'];
+    if (isPaused) return ['quiet', '‖', 'paused'];
     if (tally.pending + tally.streaming + tally.done + tally.failed === 0) {
       return ['quiet', '…', 'waiting to start'];
     }

@@ -27,7 +27,8 @@ interface ChartLine {
   readonly colour: string;
 }
 
-type ChartRow = { at: number } & Record<string, number>;
+/** `t`: whole seconds before the newest sample (0 is now, -60 a minute ago). */
+type ChartRow = { at: number; t: number } & Record<string, number>;
 
 /** The chart's lines and rows, from the ring buffers, newest CHART_SECONDS samples of each node. */
 export function chartData(
@@ -53,14 +54,16 @@ export function chartData(
       if (sample === undefined) continue;
       let row = byTime.get(sample.at);
       if (row === undefined) {
-        row = { at: sample.at } as ChartRow;
+        row = { at: sample.at, t: 0 } as ChartRow;
         byTime.set(sample.at, row);
       }
       row[line.dataKey] = metric === 'bytes' ? sample.bytesPerSecond / MIB : sample.keysPerSecond;
     }
   }
-  const rows = [...byTime.values()].sort((a, b) => a.at - b.at);
-  return { lines, rows: rows.slice(-CHART_SECONDS) };
+  const rows = [...byTime.values()].sort((a, b) => a.at - b.at).slice(-CHART_SECONDS);
+  const newest = rows.at(-1)?.at ?? 0;
+  for (const row of rows) row.t = Math.round((row.at - newest) / 1000);
+  return { lines, rows };
 }
 
 export const ThroughputChart = memo(function ThroughputChart(props: {
@@ -113,7 +116,6 @@ const ChartView = memo(function ChartView(props: {
   readonly unit: string;
 }) {
   const { rows, lines, unit } = props;
-  const last = rows.at(-1)?.at ?? 0;
   return (
     <LineChart
       className="throughput-plot"
@@ -123,18 +125,27 @@ const ChartView = memo(function ChartView(props: {
       margin={{ top: 6, right: 12, bottom: 0, left: 0 }}
     >
       <CartesianGrid strokeDasharray="2 4" className="chart-grid" />
+      {/* Ticks given and interval 0: recharts then places them without measuring their text,
+          which would force a layout of the page on every redraw. */}
       <XAxis
-        dataKey="at"
+        dataKey="t"
         type="number"
-        domain={['dataMin', 'dataMax']}
-        tickFormatter={(at: number) => secondsAgo(last - at)}
-        minTickGap={40}
+        domain={['dataMin', 0]}
+        ticks={timeTicks(rows[0]?.t ?? 0)}
+        interval={0}
+        tickFormatter={secondsAgo}
         className="chart-axis"
       />
-      <YAxis width={52} tickFormatter={formatValue} className="chart-axis" />
+      <YAxis
+        width={52}
+        tickCount={4}
+        interval={0}
+        tickFormatter={formatValue}
+        className="chart-axis"
+      />
       <Tooltip
         isAnimationActive={false}
-        labelFormatter={(at) => secondsAgo(last - Number(at))}
+        labelFormatter={(t) => secondsAgo(Number(t))}
         formatter={(value, name) => [`${formatValue(Number(value))} ${unit}`, String(name)]}
         wrapperClassName="chart-tooltip"
       />
@@ -160,8 +171,16 @@ function formatValue(value: number): string {
   return value > 0 && value < 10 ? value.toFixed(1) : formatRate(value);
 }
 
-function secondsAgo(ms: number): string {
-  const seconds = Math.round(ms / 1000);
+/** Ticks every 30 s (every minute past two), from the oldest sample to now. */
+function timeTicks(oldest: number): number[] {
+  const step = oldest < -120 ? 60 : oldest < -20 ? 30 : 5;
+  const ticks: number[] = [];
+  for (let t = 0; t >= oldest; t -= step) ticks.unshift(t);
+  return ticks;
+}
+
+function secondsAgo(t: number): string {
+  const seconds = -t;
   if (seconds <= 0) return 'now';
   return seconds < 60
     ? `−${seconds}s`

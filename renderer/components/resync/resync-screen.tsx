@@ -2,9 +2,9 @@
  * Resync one node: pick it, pick minimal or full (with advice from its tag record), optionally a
  * rate limit, read what would be streamed from where, and start. The live view then follows it.
  */
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { ErrorPayload, SurveyedNode } from '../../../core/console/contract.js';
-import { formatCount } from '../../../core/util/format-units.js';
+import { formatCount } from '../live/format-count.js';
 import { toErrorPayload } from '../../api/console-client.js';
 import { selectSelectedCluster, selectSelectedStatus } from '../../store/clusters-slice.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
@@ -35,6 +35,7 @@ function ResyncForm() {
   const startJob = useConsole((state) => state.startJob);
   const watchJob = useConsole((state) => state.watchJob);
   const jobsById = useConsole((state) => state.jobsById);
+  const refreshStatus = useConsole((state) => state.refreshStatus);
   const nodes = useNodeIndex(cluster?.id ?? null);
   const plan = usePlanPreview(cluster);
   const [node, setNode] = useState<string | null>(null);
@@ -43,6 +44,12 @@ function ResyncForm() {
   const [rateLimit, setRateLimit] = useState(0);
   const [isStarting, setIsStarting] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
+
+  // The tag records behind the advice change with every resync: read them afresh on arrival.
+  const clusterId = cluster?.id;
+  useEffect(() => {
+    if (clusterId !== undefined) void refreshStatus(client, clusterId);
+  }, [client, clusterId, refreshStatus]);
 
   const nodeList = useMemo(() => clusterNodeList(cluster), [cluster]);
   const statusOf = (name: string): SurveyedNode | undefined =>

@@ -146,7 +146,7 @@ describe('LiveScreen', () => {
 
   it('offers Pause while running and Resume while paused', () => {
     const running = renderInConsole(<LiveScreen />, runningStore());
-    assert.match(running, /aria-pressed="false"[^>]*>⏸ Pause</);
+    assert.match(running, /aria-pressed="false"[^>]*>‖ Pause</);
     const paused = renderInConsole(<LiveScreen />, runningStore({ isPaused: true }));
     assert.match(paused, /aria-pressed="true"[^>]*>▶ Resume</);
     assert.match(paused, /<span class="eta">paused<\/span>/);
@@ -162,7 +162,7 @@ describe('LiveScreen', () => {
     ]);
     const markup = renderInConsole(<LiveScreen />, store);
     assert.match(markup, /<input[^>]*type="range"[^>]*disabled=""/);
-    assert.match(markup, /<button type="button" disabled=""[^>]*>⏸ Pause</);
+    assert.match(markup, /<button type="button" disabled=""[^>]*>‖ Pause</);
     assert.match(markup, /<button type="button" class="danger" disabled="">Cancel job…</);
   });
 
