@@ -10,8 +10,15 @@ import { formatCount } from './format-count.js';
 import { toErrorPayload } from '../../api/console-client.js';
 import { useConsole, useConsoleClient, useConsoleStore } from '../console-context.js';
 import type { NodeIndex } from './cluster-nodes.js';
-import { fullOf, retryRequest, targetFailures, type TargetFailures } from './live-failures.js';
+import {
+  fullOf,
+  retryRequest,
+  targetFailures,
+  type FailedVbucket,
+  type TargetFailures,
+} from './live-failures.js';
 import { NodeChip } from './node-chip.js';
+import { nodeLabel } from './cluster-nodes.js';
 
 /** Failed vbuckets listed one by one per target; the rest are counted (and retried together). */
 export const LISTED_FAILURES = 50;
@@ -89,15 +96,21 @@ function TargetFailuresView(props: {
       .finally(() => setIsStarting(false));
   };
   const canRetry = whyNoRetry === undefined && full !== undefined && !isStarting;
-  const retryButton = (label: string, vbuckets: readonly number[], source?: string) => (
+  const retryButton = (
+    text: string,
+    vbuckets: readonly number[],
+    source?: string,
+    names?: { readonly label: string; readonly title: string },
+  ) => (
     <button
       type="button"
       disabled={!canRetry || vbuckets.length === 0}
+      {...(names === undefined ? {} : { 'aria-label': names.label, title: names.title })}
       onClick={() => {
         if (full !== undefined) retry(retryRequest(job, target, full, vbuckets, source));
       }}
     >
-      {label}
+      {text}
     </button>
   );
   const listed = failures.vbuckets.slice(0, LISTED_FAILURES);
@@ -157,34 +170,44 @@ function TargetFailuresView(props: {
           </tbody>
         </table>
       )}
-      {failures.vbuckets.length > 0 && (
+      {listed.length > 0 && (
         <table className="failure-table">
-          <caption>Failed vbuckets</caption>
+          <caption>Failed vbuckets, by reason</caption>
           <thead>
             <tr>
-              <th scope="col">vbucket</th>
               <th scope="col">Reason</th>
-              <th scope="col">Last source</th>
+              <th scope="col">vbuckets (retry one)</th>
               <th scope="col">
-                <span className="visually-hidden">Retry</span>
+                <span className="visually-hidden">Retry them all</span>
               </th>
             </tr>
           </thead>
           <tbody>
-            {listed.map((failure) => (
-              <tr key={failure.vbucket}>
-                <th scope="row" className="number">
-                  {failure.vbucket}
-                </th>
-                <td className="failure-reason">{failure.reason}</td>
+            {groupByReason(listed).map((group) => (
+              <tr key={group.reason}>
+                <td className="failure-reason">{group.reason}</td>
                 <td>
-                  {failure.source === undefined ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <NodeChip nodes={nodes} node={failure.source} isAddressShown={false} />
-                  )}
+                  <ul className="vbucket-retries">
+                    {group.failures.map((failure) => (
+                      <li key={failure.vbucket}>
+                        {retryButton(String(failure.vbucket), [failure.vbucket], undefined, {
+                          label: `Retry vbucket ${failure.vbucket}`,
+                          title:
+                            failure.source === undefined
+                              ? `Retry vbucket ${failure.vbucket}`
+                              : `Retry vbucket ${failure.vbucket} (last streamed from node ${nodeLabel(nodes, failure.source)}, ${failure.source})`,
+                        })}
+                      </li>
+                    ))}
+                  </ul>
                 </td>
-                <td>{retryButton('Retry', [failure.vbucket])}</td>
+                <td>
+                  {group.failures.length > 1 &&
+                    retryButton(
+                      `Retry these ${group.failures.length}`,
+                      group.failures.map((failure) => failure.vbucket),
+                    )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -198,4 +221,18 @@ function TargetFailuresView(props: {
       )}
     </div>
   );
+}
+
+// Failures usually share a few reasons (a source that went down): one row per reason, with its
+// vbuckets, reads better than the same long sentence on every row.
+function groupByReason(
+  failures: readonly FailedVbucket[],
+): { reason: string; failures: FailedVbucket[] }[] {
+  const groups = new Map<string, FailedVbucket[]>();
+  for (const failure of failures) {
+    const group = groups.get(failure.reason);
+    if (group === undefined) groups.set(failure.reason, [failure]);
+    else group.push(failure);
+  }
+  return [...groups].map(([reason, list]) => ({ reason, failures: list }));
 }
