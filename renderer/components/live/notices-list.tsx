@@ -17,14 +17,14 @@ export function NoticesList({ jobId }: { readonly jobId: string }) {
       {notices.length === 0 ? (
         <p className="muted">Nothing to report so far.</p>
       ) : (
-        <ol className="notice-list" reversed>
+        <ul className="notice-list">
           {notices.map((notice) => (
             <li key={notice.seq}>
               {notice.target !== undefined && <span className="mono">{notice.target}: </span>}
               {notice.message}
             </li>
           ))}
-        </ol>
+        </ul>
       )}
     </section>
   );
