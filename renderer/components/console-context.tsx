@@ -34,6 +34,14 @@ export function useConsole<T>(selector: (state: ConsoleState) => T): T {
   return useStore(useConsoleContext().store, selector);
 }
 
+/**
+ * The store itself, for components that show fast-changing numbers: they `subscribe` and write
+ * the text through a ref instead of re-rendering on every batch.
+ */
+export function useConsoleStore(): ConsoleStore {
+  return useConsoleContext().store;
+}
+
 /** The client, for the actions that call the service. */
 export function useConsoleClient(): ConsoleClient {
   return useConsoleContext().client;

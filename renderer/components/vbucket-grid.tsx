@@ -2,7 +2,8 @@
  * Every vbucket as a cell of one grid: the overview colours cells by owner, the live view by
  * resync state. Cells are plain elements with one listener on the grid (1,024 cells must not mean
  * 1,024 handlers), and the grid re-renders only when its cells array or selection changes, so
- * callers memoise `cells`.
+ * callers memoise `cells`; each cell re-renders only when its own cell object changes, so callers
+ * that update a few vbuckets reuse the other cell objects.
  */
 import { memo, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 
@@ -52,20 +53,39 @@ export const VbucketGrid = memo(function VbucketGrid(props: VbucketGridProps) {
       onMouseLeave={onHover === undefined ? undefined : () => onHover(null)}
     >
       {cells.map((cell, vbucket) => (
-        <div
+        <Cell
           key={vbucket}
-          role="gridcell"
+          cell={cell}
+          vbucket={vbucket}
           tabIndex={onSelect === undefined ? undefined : vbucket === (selected ?? 0) ? 0 : -1}
-          data-vbucket={vbucket}
-          className={`vbucket-cell ${cell.className}`}
-          style={cell.style}
-          title={cell.description}
-          aria-label={cell.description}
-          aria-selected={selected === vbucket}
-        >
-          {cell.label}
-        </div>
+          isSelected={selected === vbucket}
+        />
       ))}
+    </div>
+  );
+});
+
+// Memoised, so a new cells array that reuses most cell objects re-renders only the cells that
+// changed: a live grid of 1,024 vbuckets gets a few new states per batch, not 1,024.
+const Cell = memo(function Cell(props: {
+  readonly cell: GridCell;
+  readonly vbucket: number;
+  readonly tabIndex: number | undefined;
+  readonly isSelected: boolean;
+}) {
+  const { cell, vbucket, tabIndex, isSelected } = props;
+  return (
+    <div
+      role="gridcell"
+      tabIndex={tabIndex}
+      data-vbucket={vbucket}
+      className={`vbucket-cell ${cell.className}`}
+      style={cell.style}
+      title={cell.description}
+      aria-label={cell.description}
+      aria-selected={isSelected}
+    >
+      {cell.label}
     </div>
   );
 });

@@ -2,6 +2,7 @@
 import type {
   ConsoleEvent,
   ErrorPayload,
+  JobRequest,
   JobSummary,
   PassReport,
   VbucketState,
@@ -9,10 +10,24 @@ import type {
 import { toErrorPayload, type ConsoleClient } from '../api/console-client.js';
 import type { ConsoleState, SliceChange, SliceCreator } from './console-state.js';
 
+/** How many of a target's vbuckets are in each state, kept as events arrive (never recounted). */
+export interface VbucketTally {
+  readonly pending: number;
+  readonly streaming: number;
+  readonly done: number;
+  readonly failed: number;
+}
+
 /** What the events told about one target of a job. */
 export interface TargetProgress {
   /** vbucket -> its latest state; only vbuckets an event named. */
   readonly vbuckets: Readonly<Record<number, VbucketState>>;
+  /**
+   * vbucket -> the source it was last streamed from. A failed state does not name its source, so
+   * this is what a retry of one source, or the operator reading a failure, goes by.
+   */
+  readonly streamedFrom: Readonly<Record<number, string>>;
+  readonly tally: VbucketTally;
   readonly estimatedKeys?: number;
   readonly lastPass?: PassReport;
 }
@@ -39,7 +54,23 @@ export interface JobsSlice {
   /** Oldest first, at most NOTICE_CAPACITY. */
   readonly notices: readonly Notice[];
   readonly jobsError: ErrorPayload | null;
+  /**
+   * jobId -> whether it fills every vbucket a target will hold, for the jobs this console started:
+   * a summary says so only once a target has ended, and a retry must ask for the same.
+   */
+  readonly fullByJob: Readonly<Record<string, boolean>>;
   loadJobs(client: ConsoleClient): Promise<void>;
+  /**
+   * Starts a job and records it at once (its job-started event may come after the operator is
+   * already watching it). Rejects with the service's `ConsoleCallError` (JOB_CONFLICT, ...).
+   */
+  startJob(client: ConsoleClient, request: JobRequest): Promise<JobSummary>;
+  /** Changes a running job's rate limit (bytes per second; 0 for none). Rejects as the service does. */
+  setJobRate(client: ConsoleClient, jobId: string, bytesPerSecond: number): Promise<void>;
+  /** Pauses or resumes a running job. Rejects as the service does. */
+  setJobPaused(client: ConsoleClient, jobId: string, isPaused: boolean): Promise<void>;
+  /** Asks a running job to stop; its job-finished event tells when it has. */
+  cancelJob(client: ConsoleClient, jobId: string): Promise<void>;
 }
 
 export const createJobsSlice: SliceCreator<JobsSlice> = (set) => ({
@@ -47,6 +78,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set) => ({
   jobProgress: {},
   notices: [],
   jobsError: null,
+  fullByJob: {},
 
   async loadJobs(client) {
     try {
@@ -56,7 +88,50 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set) => ({
       set({ jobsError: toErrorPayload(error) });
     }
   },
+
+  async startJob(client, request) {
+    const job = await client.invoke('jobs:start', request);
+    set((state) => ({
+      jobsById: { ...state.jobsById, [job.id]: newerOf(state.jobsById[job.id], job) },
+      ...(request.kind === 'verify'
+        ? {}
+        : { fullByJob: { ...state.fullByJob, [job.id]: request.full } }),
+    }));
+    return job;
+  },
+
+  async setJobRate(client, jobId, bytesPerSecond) {
+    await client.invoke('jobs:set-rate', { jobId, bytesPerSecond });
+    // The service changes the limit without an event: the summary here follows what it accepted.
+    patchJob(set, jobId, { rateLimit: bytesPerSecond });
+  },
+
+  async setJobPaused(client, jobId, isPaused) {
+    await client.invoke(isPaused ? 'jobs:pause' : 'jobs:resume', { jobId });
+    patchJob(set, jobId, { isPaused });
+  },
+
+  async cancelJob(client, jobId) {
+    await client.invoke('jobs:cancel', { jobId });
+  },
 });
+
+function patchJob(
+  set: Parameters<SliceCreator<JobsSlice>>[0],
+  jobId: string,
+  change: Pick<Partial<JobSummary>, 'rateLimit' | 'isPaused'>,
+): void {
+  set((state) => {
+    const job = state.jobsById[jobId];
+    if (job === undefined || isFinished(job)) return state;
+    return { jobsById: { ...state.jobsById, [jobId]: { ...job, ...change } } };
+  });
+}
+
+// A finished job never runs again: a later-computed running summary must not revive it.
+function newerOf(known: JobSummary | undefined, incoming: JobSummary): JobSummary {
+  return known !== undefined && isFinished(known) && !isFinished(incoming) ? known : incoming;
+}
 
 // A jobs:list answer may have been computed before a job-finished event that arrived first; a
 // finished job never runs again, so the snapshot must not turn it back to running.
@@ -65,10 +140,7 @@ function mergeJobs(
   listed: readonly JobSummary[],
 ): Record<string, JobSummary> {
   const merged: Record<string, JobSummary> = {};
-  for (const job of listed) {
-    const known = current[job.id];
-    merged[job.id] = known !== undefined && isFinished(known) && !isFinished(job) ? known : job;
-  }
+  for (const job of listed) merged[job.id] = newerOf(current[job.id], job);
   return merged;
 }
 
@@ -103,7 +175,12 @@ export function foldJobEvents(
     const key = JSON.stringify([jobId, target]);
     let progress = job.targets[target];
     if (progress === undefined || !copiedTargets.has(key)) {
-      progress = { ...progress, vbuckets: { ...progress?.vbuckets } };
+      progress = {
+        ...progress,
+        vbuckets: { ...progress?.vbuckets },
+        streamedFrom: { ...progress?.streamedFrom },
+        tally: { ...(progress?.tally ?? EMPTY_TALLY) },
+      };
       job.targets[target] = progress;
       copiedTargets.add(key);
     }
@@ -117,8 +194,13 @@ export function foldJobEvents(
         jobsById ??= { ...state.jobsById };
         jobsById[event.job.id] = event.job;
         break;
+      case 'job-updated':
+        // Updates come while a job runs; one that crossed its job-finished must not revive it.
+        jobsById ??= { ...state.jobsById };
+        jobsById[event.job.id] = newerOf(jobsById[event.job.id], event.job);
+        break;
       case 'vbucket-state':
-        targetDraft(event.jobId, event.target).vbuckets[event.vbucket] = event.state;
+        setVbucketState(targetDraft(event.jobId, event.target), event.vbucket, event.state);
         break;
       case 'estimate':
         targetDraft(event.jobId, event.target).estimatedKeys = event.keys;
@@ -153,8 +235,24 @@ export function foldJobEvents(
 
 interface MutableTarget {
   vbuckets: Record<number, VbucketState>;
+  streamedFrom: Record<number, string>;
+  tally: { -readonly [K in keyof VbucketTally]: number };
   estimatedKeys?: number;
   lastPass?: PassReport;
+}
+
+const EMPTY_TALLY: VbucketTally = { pending: 0, streaming: 0, done: 0, failed: 0 };
+
+// The tally moves the vbucket from its old state's count to its new one: a batch of 1,024 events
+// costs 1,024 small steps, and no reader ever counts the whole record again.
+function setVbucketState(target: MutableTarget, vbucket: number, next: VbucketState): void {
+  const previous = target.vbuckets[vbucket];
+  if (previous !== undefined) target.tally[previous.state]--;
+  target.tally[next.state]++;
+  target.vbuckets[vbucket] = next;
+  if (next.state === 'streaming' || next.state === 'done') {
+    target.streamedFrom[vbucket] = next.source;
+  }
 }
 
 interface MutableJob {
@@ -170,6 +268,58 @@ export const selectJobList = (state: ConsoleState): JobSummary[] =>
 
 export const selectRunningJobCount = (state: ConsoleState): number =>
   Object.values(state.jobsById).filter((job) => job.state === 'running').length;
+
+/** A cluster's jobs, newest first: a derived array, so read it with `useShallow`. */
+export const selectClusterJobs =
+  (clusterId: string | null) =>
+  (state: ConsoleState): JobSummary[] =>
+    selectJobList(state).filter((job) => job.clusterId === clusterId);
+
+/**
+ * The job the live view shows: the one the operator chose (`liveJobId`) when it belongs to the
+ * selected cluster, else that cluster's newest running job, else its newest job; null when the
+ * cluster has none.
+ */
+export const selectWatchedJobId = (state: ConsoleState): string | null => {
+  const clusterId = state.selectedClusterId;
+  const chosen = state.liveJobId === null ? undefined : state.jobsById[state.liveJobId];
+  if (chosen !== undefined && chosen.clusterId === clusterId) return chosen.id;
+  let newest: JobSummary | undefined;
+  let newestRunning: JobSummary | undefined;
+  for (const job of Object.values(state.jobsById)) {
+    if (job.clusterId !== clusterId) continue;
+    if (newest === undefined || job.startedAt > newest.startedAt) newest = job;
+    if (
+      !isFinished(job) &&
+      (newestRunning === undefined || job.startedAt > newestRunning.startedAt)
+    )
+      newestRunning = job;
+  }
+  return (newestRunning ?? newest)?.id ?? null;
+};
+
+/** A job's notices, newest first, at most `limit`: derived, so read it with `useShallow`. */
+export const selectJobNotices =
+  (jobId: string, limit: number) =>
+  (state: ConsoleState): Notice[] => {
+    const notices: Notice[] = [];
+    for (let i = state.notices.length - 1; i >= 0 && notices.length < limit; i--) {
+      const notice = state.notices[i];
+      if (notice?.jobId === jobId) notices.push(notice);
+    }
+    return notices;
+  };
+
+/** One target's vbucket states: its identity changes only when an event named that target. */
+export const selectTargetVbuckets =
+  (jobId: string, target: string) =>
+  (state: ConsoleState): Readonly<Record<number, VbucketState>> | undefined =>
+    state.jobProgress[jobId]?.targets[target]?.vbuckets;
+
+export const selectTargetTally =
+  (jobId: string, target: string) =>
+  (state: ConsoleState): VbucketTally =>
+    state.jobProgress[jobId]?.targets[target]?.tally ?? EMPTY_TALLY;
 
 export const selectTargetProgress =
   (jobId: string, target: string) =>

@@ -108,3 +108,35 @@ export const selectTotals =
   (jobId: string, target: string) =>
   (state: ConsoleState): readonly NodeCounters[] | undefined =>
     state.totals[jobId]?.[target];
+
+/**
+ * When the target's newest sample was taken (0 before any): it changes once per batch that
+ * brought that target samples, so a chart keyed on it redraws only for its own target.
+ */
+export const selectTargetSampleAt =
+  (jobId: string, target: string) =>
+  (state: ConsoleState): number =>
+    state.throughput[seriesKey(jobId, target, target)]?.samples.last()?.at ?? 0;
+
+/** A node's average rates over its last `window` samples, and how many samples that was. */
+export interface RecentRate {
+  readonly keysPerSecond: number;
+  readonly bytesPerSecond: number;
+  readonly samples: number;
+}
+
+export function recentRate(series: ThroughputSeries | undefined, window: number): RecentRate {
+  const buffer = series?.samples;
+  if (buffer === undefined || buffer.size === 0) {
+    return { keysPerSecond: 0, bytesPerSecond: 0, samples: 0 };
+  }
+  const count = Math.min(window, buffer.size);
+  let keys = 0;
+  let bytes = 0;
+  for (let i = buffer.size - count; i < buffer.size; i++) {
+    const sample = buffer.at(i);
+    keys += sample?.keysPerSecond ?? 0;
+    bytes += sample?.bytesPerSecond ?? 0;
+  }
+  return { keysPerSecond: keys / count, bytesPerSecond: bytes / count, samples: count };
+}

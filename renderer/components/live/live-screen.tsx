@@ -1,4 +1,101 @@
-// Scaffolding: replaced by the screen itself.
+/**
+ * The live view: one job of the selected cluster as it runs (the one the operator chose, else
+ * the newest running one), its targets' vbucket grids, throughput, ETAs, failures and notices,
+ * with the controls to throttle, pause or cancel it.
+ */
+import { useState } from 'react';
+import type { JobSummary } from '../../../core/console/contract.js';
+import { selectWatchedJobId } from '../../store/jobs-slice.js';
+import { useConsole } from '../console-context.js';
+import { useNodeIndex } from './cluster-nodes.js';
+import { FailuresPanel } from './failures-panel.js';
+import { JobControls } from './job-controls.js';
+import { JobHeader, JobTotals, VerifyProgress } from './job-overview.js';
+import { JobPicker } from './job-picker.js';
+import { isTargetEnded } from './live-figures.js';
+import { NoticesList } from './notices-list.js';
+import { GridKey } from './target-grid.js';
+import { TargetSection } from './target-section.js';
+import type { ThroughputMetric } from './throughput-chart.js';
+
+/** Past this many targets, their sections start closed (one line each). */
+export const COMPACT_FROM = 8;
+
 export function LiveScreen() {
-  return <p className="muted">Not built yet.</p>;
+  const clusterId = useConsole((state) => state.selectedClusterId);
+  const jobId = useConsole(selectWatchedJobId);
+  const job = useConsole((state) => (jobId === null ? undefined : state.jobsById[jobId]));
+  const setView = useConsole((state) => state.setView);
+  return (
+    <div className="live-screen">
+      <JobPicker clusterId={clusterId} jobId={jobId} />
+      {job === undefined ? (
+        <section className="panel empty">
+          <p className="muted">No job has run on this cluster yet.</p>
+          <button type="button" onClick={() => setView('resync')}>
+            Resync a node…
+          </button>
+        </section>
+      ) : (
+        <LiveJob key={job.id} job={job} />
+      )}
+    </div>
+  );
+}
+
+function LiveJob({ job }: { readonly job: JobSummary }) {
+  const nodes = useNodeIndex(job.clusterId);
+  const [metric, setMetric] = useState<ThroughputMetric>('bytes');
+  const isCompact = job.targets.length > COMPACT_FROM;
+  return (
+    <>
+      <section className="panel job-head" aria-label="Job">
+        <JobHeader job={job} />
+        {job.kind !== 'verify' && <JobTotals job={job} />}
+        <JobControls job={job} />
+      </section>
+      {job.kind === 'verify' ? (
+        <VerifyProgress job={job} />
+      ) : (
+        <section className="panel targets" aria-labelledby={`targets-${job.id}`}>
+          <div className="section-head">
+            <h2 id={`targets-${job.id}`}>
+              {job.targets.length === 1 ? 'Target' : `${job.targets.length} targets`}
+            </h2>
+            <fieldset className="metric-toggle">
+              <legend className="visually-hidden">Throughput in</legend>
+              {(['bytes', 'keys'] as const).map((value) => (
+                <label key={value}>
+                  <input
+                    type="radio"
+                    name={`metric-${job.id}`}
+                    value={value}
+                    checked={metric === value}
+                    onChange={() => setMetric(value)}
+                  />
+                  {value === 'bytes' ? 'MiB/s' : 'keys/s'}
+                </label>
+              ))}
+            </fieldset>
+          </div>
+          <GridKey />
+          {job.targets.map((target) => (
+            <TargetSection
+              key={target}
+              jobId={job.id}
+              target={target}
+              nodes={nodes}
+              summary={job.resyncs.find((resync) => resync.target === target)}
+              isEnded={isTargetEnded(job, target)}
+              isPaused={job.isPaused}
+              isCompact={isCompact}
+              metric={metric}
+            />
+          ))}
+        </section>
+      )}
+      <FailuresPanel job={job} nodes={nodes} />
+      <NoticesList jobId={job.id} />
+    </>
+  );
 }
