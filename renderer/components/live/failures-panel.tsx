@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { ErrorPayload, JobRequest, JobSummary } from '../../../core/console/contract.js';
-import { formatCount } from './format-count.js';
+import { formatCount } from '../../../core/util/format-units.js';
 import { toErrorPayload } from '../../api/console-client.js';
 import { useConsole, useConsoleClient, useConsoleStore } from '../console-context.js';
 import type { NodeIndex } from './cluster-nodes.js';

@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
 import { formatBytes, formatDuration } from '../../../core/util/format-units.js';
-import { formatCount } from './format-count.js';
+import { formatCount } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { useConsole } from '../console-context.js';
 import { formatTime } from '../format-time.js';

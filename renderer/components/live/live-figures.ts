@@ -6,7 +6,7 @@
  */
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
 import { formatBytes, formatDuration } from '../../../core/util/format-units.js';
-import { formatCount } from './format-count.js';
+import { formatCount } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import type { VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';

@@ -6,7 +6,7 @@
 import { memo, useId, useMemo, useState, type CSSProperties } from 'react';
 import type { ResyncSummaryJson } from '../../../core/console/contract.js';
 import { formatBytes, formatRate } from '../../../core/util/format-units.js';
-import { formatCount } from './format-count.js';
+import { formatCount } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { selectTargetTally, type VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';

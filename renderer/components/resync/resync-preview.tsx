@@ -1,5 +1,5 @@
 import { useMemo, type CSSProperties } from 'react';
-import { formatCount } from '../live/format-count.js';
+import { formatCount } from '../../../core/util/format-units.js';
 import type { NodeIndex } from '../live/cluster-nodes.js';
 import { nodeColours, nodeLabel } from '../live/cluster-nodes.js';
 import { NodeChip } from '../live/node-chip.js';

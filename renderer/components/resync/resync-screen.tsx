@@ -4,7 +4,7 @@
  */
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { ErrorPayload, SurveyedNode } from '../../../core/console/contract.js';
-import { formatCount } from '../live/format-count.js';
+import { formatCount } from '../../../core/util/format-units.js';
 import { toErrorPayload } from '../../api/console-client.js';
 import { selectSelectedCluster, selectSelectedStatus } from '../../store/clusters-slice.js';
 import { useConsole, useConsoleClient } from '../console-context.js';

@@ -32,10 +32,10 @@ export function tallyTarget(
       failed: summary.failed.length,
     };
   }
-  const states = Object.values(progress?.vbuckets ?? {});
-  const done = states.filter((state) => state.state === 'done').length;
-  const failed = states.filter((state) => state.state === 'failed').length;
-  const isStarted = states.some((state) => state.state !== 'pending');
+  // The jobs slice keeps each target's counts by state as events arrive.
+  const tally = progress?.tally ?? { pending: 0, streaming: 0, done: 0, failed: 0 };
+  const { done, failed } = tally;
+  const isStarted = tally.streaming + done + failed > 0;
   return {
     target,
     state:
@@ -46,7 +46,7 @@ export function tallyTarget(
         : isStarted
           ? 'running'
           : 'waiting',
-    worklist: states.length,
+    worklist: tally.pending + tally.streaming + done + failed,
     done,
     failed,
   };

@@ -2,8 +2,7 @@
  * Renders a component the way the app does (inside ConsoleProvider, with a real store) to static
  * markup, and stands in for the service with a client whose answers each test gives.
  */
-import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
+import type { ReactElement, ReactNode } from 'react';
 import type {
   Channel,
   ConsoleEvent,
@@ -11,8 +10,8 @@ import type {
   JobSummary,
 } from '../../../../core/console/contract.js';
 import { ConsoleCallError, type ConsoleClient } from '../../../../renderer/api/console-client.js';
-import { ConsoleProvider } from '../../../../renderer/components/console-context.js';
 import { createConsoleStore, type ConsoleStore } from '../../../../renderer/store/console-store.js';
+import { renderStatic } from './render-static.js';
 
 export interface FakeService {
   readonly client: ConsoleClient;
@@ -51,14 +50,7 @@ export function renderInConsole(
   store: ConsoleStore,
   client: ConsoleClient = fakeService().client,
 ): string {
-  // A server render reads zustand's initial state (useSyncExternalStore's server snapshot); the
-  // state a test built is the current one, so that is what this render must see.
-  const current: ConsoleStore = { ...store, getInitialState: store.getState };
-  return renderToStaticMarkup(
-    <ConsoleProvider store={current} client={client}>
-      {element}
-    </ConsoleProvider>,
-  );
+  return renderStatic(store, element as ReactElement, client);
 }
 
 let nextSeq = 1;

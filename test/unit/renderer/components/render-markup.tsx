@@ -1,19 +1,10 @@
 /** Renders a console component to HTML inside a ConsoleProvider, for assertions on the markup. */
 import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import type { ConsoleStore } from '../../../../renderer/store/console-store.js';
-import { ConsoleProvider } from '../../../../renderer/components/console-context.js';
-import { fakeClient } from '../fake-client.js';
+import { renderStatic } from './render-static.js';
 
 export function renderMarkup(store: ConsoleStore, element: ReactElement): string {
-  // Rendering on the server, zustand reads the store's initial state (getServerSnapshot), not the
-  // state the test set: this view of the store has the current state as its initial one.
-  const current: ConsoleStore = { ...store, getInitialState: () => store.getState() };
-  return renderToStaticMarkup(
-    <ConsoleProvider store={current} client={fakeClient()}>
-      {element}
-    </ConsoleProvider>,
-  );
+  return renderStatic(store, element);
 }
 
 /** The opening tag of the first button whose text is `text` (exactly), or undefined. */

@@ -1,33 +1,14 @@
 /**
- * Renders a component to markup the way the page would show it for a given store state, with a
- * ConsoleClient stand-in whose channels answer as each test says.
+ * Renders a component to markup the way the page would show it for a given store state (every
+ * component test renders through `renderStatic`), and the cluster and plan the screens' tests share.
  */
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import type {
-  Channel,
-  ClusterSummary,
-  PlanJson,
-  PlanPreview,
-  RequestOf,
-  ResponseOf,
-} from '../../../../core/console/contract.js';
+import type { ClusterSummary, PlanJson, PlanPreview } from '../../../../core/console/contract.js';
 import type { ConsoleClient } from '../../../../renderer/api/console-client.js';
 import { ConsoleProvider } from '../../../../renderer/components/console-context.js';
+import { fakeClient } from '../fake-client.js';
 import type { ConsoleStore } from '../../../../renderer/store/console-store.js';
-
-export type Handlers = { [C in Channel]?: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
-
-export function fakeClient(handlers: Handlers = {}): ConsoleClient {
-  return {
-    invoke(channel, request) {
-      const handler = handlers[channel] as ((request: unknown) => Promise<never>) | undefined;
-      if (handler === undefined) throw new Error(`unexpected call: ${channel}`);
-      return handler(request);
-    },
-    onEvents: () => () => {},
-  };
-}
 
 /** The markup of `element` inside a ConsoleProvider on `store` as it is now. */
 export function renderStatic(

@@ -77,6 +77,8 @@ describe('wizard parts', () => {
   it('tallies a target from its vbuckets, then from its summary once it ended', () => {
     const progress = {
       vbuckets: { 1: { state: 'pending' as const }, 2: { state: 'pending' as const } },
+      streamedFrom: {},
+      tally: { pending: 2, streaming: 0, done: 0, failed: 0 },
     };
     assert.deepEqual(tallyTarget('t', undefined, progress), {
       target: 't',

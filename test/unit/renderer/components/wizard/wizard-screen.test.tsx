@@ -291,6 +291,8 @@ describe('wizard screen: steps 2 and 3', () => {
                   3: { state: 'failed', reason: 'no source' },
                   4: { state: 'streaming', source: 's' },
                 },
+                streamedFrom: { 1: 's', 2: 's', 4: 's' },
+                tally: { pending: 0, streaming: 1, done: 2, failed: 1 },
               },
             },
           },
