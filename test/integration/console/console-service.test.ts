@@ -11,14 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import { buildPlan } from '../../../core/cluster/plan.js';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { ClusterStore } from '../../../core/console/cluster-store.js';
-import { dispatch } from '../../../core/console/console-backend.js';
 import { ConsoleService } from '../../../core/console/console-service.js';
 import type {
   Channel,
   ConsoleEvent,
   JobSummary,
   RequestOf,
-  ResponseOf,
 } from '../../../core/console/contract.js';
 import { EventBatcher } from '../../../core/console/event-batcher.js';
 import {
@@ -29,6 +27,7 @@ import {
   writeThroughView,
   type TestItem,
 } from '../../support/cluster-data.js';
+import { callService, jobFinished } from '../../support/console-calls.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 
 interface Received {
@@ -44,33 +43,13 @@ describe('the console service on a real cluster', () => {
   let waiters: (() => void)[];
   let n: string[];
 
-  /** Calls a channel as the renderer does: validated, and unwrapped (a refusal throws). */
-  async function call<C extends Channel>(
-    channel: C,
-    request: RequestOf<C>,
-  ): Promise<ResponseOf<C>> {
-    const result = await dispatch(service, channel, request);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
-    return result.value as ResponseOf<C>;
-  }
+  const call = <C extends Channel>(channel: C, request: RequestOf<C>) =>
+    callService(service, channel, request);
 
   const allEvents = () => batches.flatMap((b) => b.events);
 
-  function finished(jobId: string, timeoutMs = 60_000): Promise<JobSummary> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`job ${jobId} did not finish`)), timeoutMs);
-      const check = () => {
-        const event = allEvents().find((e) => e.type === 'job-finished' && e.job.id === jobId);
-        if (event?.type !== 'job-finished') {
-          waiters.push(check);
-          return;
-        }
-        clearTimeout(timer);
-        resolve(event.job);
-      };
-      check();
-    });
-  }
+  const finished = (jobId: string, timeoutMs = 60_000): Promise<JobSummary> =>
+    jobFinished(allEvents, waiters, jobId, timeoutMs);
 
   async function seed(items: readonly TestItem[], servers: readonly string[]): Promise<void> {
     const clients = new ClusterClients();

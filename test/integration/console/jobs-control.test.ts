@@ -13,14 +13,12 @@ import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
 import { computeWorklist } from '../../../core/cluster/worklist.js';
 import { ClusterStore } from '../../../core/console/cluster-store.js';
-import { dispatch } from '../../../core/console/console-backend.js';
 import { ConsoleService } from '../../../core/console/console-service.js';
 import type {
   Channel,
   ConsoleEvent,
   JobSummary,
   RequestOf,
-  ResponseOf,
 } from '../../../core/console/contract.js';
 import { readTagRecord } from '../../../core/resync/tag-record.js';
 import {
@@ -31,6 +29,7 @@ import {
   writeThroughView,
   type TestItem,
 } from '../../support/cluster-data.js';
+import { callService, jobFinished } from '../../support/console-calls.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 
 describe('pausing, retrying and estimating jobs on a real cluster', () => {
@@ -42,30 +41,11 @@ describe('pausing, retrying and estimating jobs on a real cluster', () => {
   let n: string[];
   const clients = new ClusterClients();
 
-  async function call<C extends Channel>(
-    channel: C,
-    request: RequestOf<C>,
-  ): Promise<ResponseOf<C>> {
-    const result = await dispatch(service, channel, request);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
-    return result.value as ResponseOf<C>;
-  }
+  const call = <C extends Channel>(channel: C, request: RequestOf<C>) =>
+    callService(service, channel, request);
 
-  function finished(jobId: string, timeoutMs = 90_000): Promise<JobSummary> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`job ${jobId} did not finish`)), timeoutMs);
-      const check = () => {
-        const event = events.find((e) => e.type === 'job-finished' && e.job.id === jobId);
-        if (event?.type !== 'job-finished') {
-          waiters.push(check);
-          return;
-        }
-        clearTimeout(timer);
-        resolve(event.job);
-      };
-      check();
-    });
-  }
+  const finished = (jobId: string, timeoutMs = 90_000): Promise<JobSummary> =>
+    jobFinished(() => events, waiters, jobId, timeoutMs);
 
   async function seed(items: readonly TestItem[], servers: readonly string[]): Promise<void> {
     await flushAll(clients, n);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ClusterStore } from '../../../core/console/cluster-store.js';
-import { dispatch } from '../../../core/console/console-backend.js';
+import { callService } from '../../support/console-calls.js';
 import {
   ConsoleService,
   type ConsoleServiceOptions,
@@ -49,9 +49,7 @@ export class WizardHarness {
 
   /** Calls a channel as the renderer does: validated, and unwrapped (a refusal throws it). */
   async call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-    const result = await dispatch(this.service, channel, request);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
-    const value = result.value as ResponseOf<C>;
+    const value = await callService(this.service, channel, request);
     if (channel === 'wizard:begin' || channel === 'wizard:run-step') {
       const wizard = value as ResizeWizard;
       if (!this.latest.has(wizard.clusterId)) this.latest.set(wizard.clusterId, wizard);

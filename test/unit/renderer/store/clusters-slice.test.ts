@@ -1,28 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type {
-  Channel,
-  ClusterSummary,
-  JobSummary,
-  RequestOf,
-  ResponseOf,
-} from '../../../../core/console/contract.js';
-import { ConsoleCallError, type ConsoleClient } from '../../../../renderer/api/console-client.js';
+import type { ClusterSummary, JobSummary } from '../../../../core/console/contract.js';
+import { ConsoleCallError } from '../../../../renderer/api/console-client.js';
 import { selectSelectedStatus } from '../../../../renderer/store/clusters-slice.js';
+import { fakeClient } from '../fake-client.js';
 import { createConsoleStore } from '../../../../renderer/store/console-store.js';
-
-type Handlers = { [C in Channel]?: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
-
-function fakeClient(handlers: Handlers): ConsoleClient {
-  return {
-    invoke(channel, request) {
-      const handler = handlers[channel] as ((request: unknown) => Promise<never>) | undefined;
-      if (handler === undefined) throw new Error(`unexpected call: ${channel}`);
-      return handler(request);
-    },
-    onEvents: () => () => {},
-  };
-}
 
 const cluster = (id: string, name = id): ClusterSummary => ({
   id,
