@@ -34,6 +34,8 @@ function createWindow(backend: ConsoleBackend): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      // A middle click would open a link in a new window without passing will-navigate.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   lockDownWindow(window, (url) => shell.openExternal(url));

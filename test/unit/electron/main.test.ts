@@ -151,6 +151,7 @@ describe('electron/main.js', () => {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 
