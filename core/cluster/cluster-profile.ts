@@ -198,8 +198,11 @@ function onlyKeys(
 ): void {
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) {
+      // A key that is not a plain name (empty, spaced, with control characters) is shown quoted,
+      // so the message still points at something the operator can find.
+      const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
       fail(
-        field === '' ? key : `${field}.${key}`,
+        field === '' ? name : `${field}.${name}`,
         `unknown field; the fields here are ${allowed.join(', ')}`,
       );
     }

@@ -271,7 +271,9 @@ function parseDumpLine(buffer: Buffer, start: number, end: number): DumpEntry {
   const key = hasEscape
     ? decodeUriKeyBytes(buffer, start + 4, keyEnd)
     : buffer.subarray(start + 4, keyEnd);
+  // The fields are looked for inside this line only: past its end lies the next line.
   const hasFields =
+    keyEnd + 4 < end &&
     buffer[keyEnd + 1] === 0x65 &&
     buffer[keyEnd + 2] === 0x78 &&
     buffer[keyEnd + 3] === 0x70 &&
@@ -364,7 +366,7 @@ function parseDumpFields(
 function parseInteger(text: string, line: string, min: number, max: number): number {
   const value = /^-?[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
   if (!(value >= min && value <= max)) {
-    throw new ReplyDecodeError(`a bad number "${text}" in "${clip(line)}"`);
+    throw new ReplyDecodeError(`a bad number "${clip(text)}" in "${clip(line)}"`);
   }
   return value;
 }

@@ -7,10 +7,11 @@ export function parseJsonFile(text: string, file: string, code: string): unknown
     return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    // JSON.parse names a character position ("... in JSON at position 42").
+    // JSON.parse names a character position ("... in JSON at position 42"), except when the text
+    // ends too soon ("Unexpected end of JSON input"): then the fault is at the end.
     const position = /position (\d+)/.exec(message);
-    const line =
-      position === null ? {} : { line: text.slice(0, Number(position[1])).split('\n').length };
+    const end = position === null ? text.length : Number(position[1]);
+    const line = { line: text.slice(0, end).split('\n').length };
     throw new ConfigError(code, `not valid JSON: ${message}`, { file, ...line });
   }
 }

@@ -114,4 +114,11 @@ describe('parseClusterProfile', () => {
     assert.equal(error.place.line, 3);
     assert.match(error.message, /^prod\.profile\.json:3: not valid JSON/);
   });
+
+  it('regression: an empty unknown field was named as nothing (": unknown field")', () => {
+    const error = refusal('{"": 1, "defaults": {"via": "direct", "a b": 2}}');
+    assert.match(error.message, /^prod\.profile\.json: "": unknown field;/);
+    const nested = refusal('{"defaults": {"via": "direct", "a\\u001bb": 2}}');
+    assert.match(nested.message, /^prod\.profile\.json: defaults\."a\\u001bb": unknown field;/);
+  });
 });

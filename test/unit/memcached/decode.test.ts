@@ -170,6 +170,27 @@ describe('ReplyDecoder', () => {
     }
   });
 
+  it('regression: a bad number put its raw bytes in the error message', () => {
+    const decoder = new ReplyDecoder();
+    assert.throws(
+      () => decoder.feed(Buffer.from('HD f\x1b[2J1\r\n', 'latin1'), () => undefined),
+      (error: unknown) =>
+        error instanceof ReplyDecodeError && error.message.includes('bad number "?[2J1"'),
+    );
+  });
+
+  it('regression: a dump line without fields took the next line\'s "exp=" as its own', () => {
+    const replies: Reply[] = [];
+    const bytes = Buffer.from('key=foo\nexp=-1 la=1 cas=1 fetch=no cls=1 size=3\n');
+    assert.throws(
+      () => new ReplyDecoder().feed(bytes, (reply) => replies.push(reply)),
+      (error: unknown) =>
+        error instanceof ReplyDecodeError &&
+        /malformed metadump line: "key=foo"/.test(error.message),
+    );
+    assert.equal(replies.length, 0);
+  });
+
   it('never puts unprintable bytes in an error message', () => {
     const decoder = new ReplyDecoder();
     assert.throws(
