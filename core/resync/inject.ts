@@ -10,7 +10,7 @@
 import { ProtocolError } from '../errors.js';
 import type { MemcachedClient, SetRequest } from '../memcached/client.js';
 import type { DumpedKey } from './dump-batches.js';
-import { exptimeForRemainingTtl } from './expiry.js';
+import { exptimeForCopy } from './expiry.js';
 import type { ResyncCounts } from './resync-counts.js';
 import { isNewerStamp } from './timestamp.js';
 
@@ -20,8 +20,10 @@ export interface SourceItem {
   readonly vbucket: number;
   readonly value: Buffer;
   readonly clientFlags: number;
-  /** Remaining TTL in seconds, -1 for never. */
+  /** Remaining TTL in seconds, -1 for never, as read at `readAtMs`. */
   readonly ttl: number;
+  /** When the TTL was read (Date.now()); a copy's TTL counts down from here. */
+  readonly readAtMs: number;
 }
 
 /** What a fetch of listed keys found: the items, and the keys gone since they were listed. */
@@ -37,6 +39,8 @@ export async function fetchSourceItems(
   source: MemcachedClient,
   keys: readonly DumpedKey[],
 ): Promise<FetchedItems> {
+  // Taken before the reads: a TTL counted from here is never longer than the source's.
+  const readAtMs = Date.now();
   const fetched = await source.getMany(
     keys.map((k) => k.key),
     { value: true, clientFlags: true, ttl: true },
@@ -50,7 +54,13 @@ export async function fetchSourceItems(
       vanished.push(listed); // deleted or expired since the dump listed it
       return;
     }
-    items.push({ ...listed, value: item.value, clientFlags: item.clientFlags, ttl: item.ttl });
+    items.push({
+      ...listed,
+      value: item.value,
+      clientFlags: item.clientFlags,
+      ttl: item.ttl,
+      readAtMs,
+    });
     bytes += item.value.length;
   });
   return { items, bytes, vanished };
@@ -74,11 +84,11 @@ export async function injectItems(
   target: MemcachedClient,
   items: readonly SourceItem[],
   countsFor: (vbucket: number) => ResyncCounts,
-  nowUnix: () => number = () => Math.floor(Date.now() / 1000),
+  nowMs: () => number = Date.now,
 ): Promise<void> {
   let toAdd: Attempt[] = [];
   for (const item of items) {
-    const exptime = exptimeForRemainingTtl(item.ttl, nowUnix());
+    const exptime = exptimeForCopy(item.ttl, item.readAtMs, nowMs());
     if (exptime === undefined) countsFor(item.vbucket).vanished++;
     else toAdd.push({ item, exptime });
   }
