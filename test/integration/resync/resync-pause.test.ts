@@ -48,6 +48,7 @@ describe('a paused resync', () => {
   async function pausedRun(idlePingMs: number): Promise<{
     summary: ResyncSummary;
     notices: string[];
+    checkTarget: () => Promise<void>;
   }> {
     const n = cluster.addresses;
     const settings = { servers: n.slice(0, 2), newServers: n };
@@ -89,21 +90,22 @@ describe('a paused resync', () => {
     assert.equal(await targetWrites(target), paused, 'nothing reached the target while paused');
     job.resume();
     const summary = await running;
-    const placement = await (async () => {
+    const checkTarget = async () => {
       const check = new ClusterClients(connect);
       try {
-        return await checkPlacement(settings, items, check, n.slice(0, 2));
+        const placement = await checkPlacement(settings, items, check, n.slice(0, 2));
+        assert.deepEqual(placement.wrong.slice(0, 5), []);
       } finally {
         await check.close();
       }
-    })();
-    assert.deepEqual(placement.wrong.slice(0, 5), []);
-    return { summary, notices };
+    };
+    return { summary, notices, checkTarget };
   }
 
   it('keeps its connections in use while paused, and completes without restarting a stream', async () => {
-    const { summary, notices } = await pausedRun(500);
+    const { summary, notices, checkTarget } = await pausedRun(500);
     assert.ok(summary.isComplete, JSON.stringify(summary.failed));
+    await checkTarget();
     assert.equal(summary.tagWritten, true);
     assert.ok((summary.pausedMs ?? 0) >= (IDLE_TIMEOUT_S + 2.5) * 1000 - 50);
     assert.deepEqual(
@@ -112,13 +114,16 @@ describe('a paused resync', () => {
     );
   });
 
-  it('without the pings, the silent connections are dropped and the streams must start again', async () => {
-    // The control: shows the nodes really drop idle connections, which the pings prevent.
+  it('without the pings, the silent connections are dropped', async () => {
+    // The control: shows the nodes really drop idle connections, which the pings prevent. What the
+    // drop then costs depends on which connection memcached closed first: a source's stream starts
+    // again, while a dropped target connection fails the vbuckets it carried (seen in CI).
     const { summary, notices } = await pausedRun(600_000);
-    assert.ok(summary.isComplete, JSON.stringify(summary.failed));
+    const isRestarted = notices.some((m) => /streaming .* again/.test(m));
+    const isDropSeen = summary.failed.some((f) => /connection was closed/.test(f.reason));
     assert.ok(
-      notices.some((m) => /streaming .* again/.test(m)),
-      `no stream was restarted: ${JSON.stringify(notices)}`,
+      isRestarted || isDropSeen,
+      `no dropped connection was seen: ${JSON.stringify({ notices, failed: summary.failed })}`,
     );
   });
 });
