@@ -9,6 +9,7 @@
 import { CrawlerBusyError, DumpRefusedError, type MemcachedClient } from '../memcached/client.js';
 import type { DumpEntry } from '../memcached/decode.js';
 import { vbucketOfKey } from '../cluster/vbucket-hash.js';
+import { untilAborted } from '../util/abortable.js';
 import { sleep } from '../util/sleep.js';
 import { SpillingKeyQueue } from './spilling-key-queue.js';
 import { isAstaireRecord } from './tag-record.js';
@@ -54,24 +55,12 @@ async function takeDumpTurn(node: string, signal: AbortSignal): Promise<() => vo
     if (dumpTurns.get(node) === turn) dumpTurns.delete(node);
   };
   try {
-    await abortable(previous, signal);
+    await untilAborted(previous, signal);
   } catch (error) {
     done();
     throw error;
   }
   return done;
-}
-
-function abortable(wait: Promise<void>, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void wait.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }
 
 /** Runs one dump through `processBatch`; resolves with the number of wanted keys listed. */

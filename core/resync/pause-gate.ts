@@ -1,3 +1,5 @@
+import { untilAborted } from '../util/abortable.js';
+
 /**
  * The gate a resync's batches pass before they touch the target. While it is paused no batch
  * starts: nothing is read from the target or written to it, and nothing is fetched from a source
@@ -55,19 +57,14 @@ export class PauseGate {
    */
   async whenOpen(signal?: AbortSignal): Promise<number> {
     while (this.paused) {
-      signal?.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          this.openWaiters.delete(wake);
-          reject(signal?.reason as Error);
-        };
-        this.openWaiters.add(wake);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
+      let wake!: () => void;
+      const opened = new Promise<void>((resolve) => (wake = resolve));
+      this.openWaiters.add(wake);
+      try {
+        await untilAborted(opened, signal);
+      } finally {
+        this.openWaiters.delete(wake);
+      }
     }
     signal?.throwIfAborted();
     return this.epoch;
