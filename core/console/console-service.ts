@@ -15,6 +15,7 @@ import { openClusterAccess, withClusterAccess } from '../transport/cluster-acces
 import type { DirectConnectorOptions } from '../transport/node-connector.js';
 import { DEFAULT_SSH_CONFIG_PATH } from '../transport/ssh-config.js';
 import { packageVersion } from '../util/package-version.js';
+import { sameList } from '../util/same-list.js';
 import { ActivityLog } from './activity-log.js';
 import { callActivity, type CallContext, type CallOutcome } from './call-activity.js';
 import { importClusterSettings, listSshHosts } from './cluster-import.js';
@@ -242,11 +243,9 @@ export class ConsoleService implements ConsoleBackend {
   private refuseListChangeMidResize(id: string, definition: ClusterDefinition): void {
     if (!this.wizards.isUnderWay(id)) return;
     const known = this.options.store.get(id).summary;
-    const same = (a: readonly string[], b: readonly string[]) =>
-      a.length === b.length && a.every((v, i) => v === b[i]);
     if (
-      !same(known.servers, definition.servers) ||
-      !same(known.newServers, definition.newServers)
+      !sameList(known.servers, definition.servers) ||
+      !sameList(known.newServers, definition.newServers)
     ) {
       throw new UsageError(
         'RESIZE_UNDER_WAY',

@@ -19,11 +19,12 @@ import { clusterNodes } from '../cluster/worklist.js';
 import { ConfigError, RemoteCommandError, toErrorPayload, UsageError } from '../errors.js';
 import {
   applySettingsWrite,
-  planSettingsWrite,
+  changesFile,
+  planSettingsWrites,
   reloadNode,
-  type PlannedWrite,
 } from '../resize/node-settings.js';
 import { withClusterAccess, type ClusterAccess } from '../transport/cluster-access.js';
+import { sameList } from '../util/same-list.js';
 import type { ActivityRecord } from './activity-log.js';
 import { checkClusterDefinition } from './cluster-definition.js';
 import type { ClusterStore, KnownCluster } from './cluster-store.js';
@@ -189,26 +190,24 @@ export class ResizeWizards {
       text: formatClusterSettings(settings),
     };
     const cluster = this.options.clusters.get(clusterId);
-    if (accessMode(cluster, nodesOf(record.wizard)).remote === 'by-hand') {
+    const nodes = nodesOf(record.wizard);
+    if (accessMode(cluster, nodes).remote === 'by-hand') {
       return { ...base, nodes: [] };
     }
-    const nodes = await withClusterAccess(
+    const previews = await withClusterAccess(
       () => this.options.openAccess(cluster),
       async (access) => {
         const { profile, connector } = requireProfile(access);
-        const previews: SettingsPreview['nodes'][number][] = [];
-        for (const node of nodesOf(record.wizard)) {
-          try {
-            const planned = await planSettingsWrite(connector, profile, node, settings);
-            previews.push({ node, diff: planned.diff });
-          } catch (error) {
-            previews.push({ node, error: toErrorPayload(error) });
-          }
-        }
-        return previews;
+        const readout = await planSettingsWrites(connector, profile, nodes, settings);
+        return nodes.map((node) => {
+          const planned = readout.planned.find((plan) => plan.node === node);
+          if (planned !== undefined) return { node, diff: planned.diff };
+          const unread = readout.unreadable.find((entry) => entry.node === node);
+          return { node, ...(unread === undefined ? {} : { error: unread.error }) };
+        });
       },
     );
-    return { ...base, nodes };
+    return { ...base, nodes: previews };
   }
 
   /**
@@ -446,8 +445,7 @@ export class ResizeWizards {
     return withStep(record, next, now);
   }
 
-  // Every node is read before any is written: a write that stopped halfway through the nodes
-  // would leave them disagreeing, which is the one state a resize must never be in.
+  // Written only when every node could be read (see planSettingsWrites).
   private async writeSettings(clusterId: string, step: 1 | 4): Promise<void> {
     const cluster = this.options.clusters.get(clusterId);
     const wizard = this.require(clusterId).wizard;
@@ -457,19 +455,20 @@ export class ResizeWizards {
       () => this.options.openAccess(cluster),
       async (access) => {
         const { profile, connector } = requireProfile(access);
-        const planned: PlannedWrite[] = [];
-        const unreadable: string[] = [];
-        for (const node of nodes) {
-          await this.setNode(clusterId, step, { node, state: 'running', message: 'reading' });
-          try {
-            planned.push(await planSettingsWrite(connector, profile, node, settings));
-            await this.setNode(clusterId, step, { node, state: 'pending', message: 'read' });
-          } catch (error) {
-            unreadable.push(node);
-            const message = toErrorPayload(error).message;
-            await this.setNode(clusterId, step, { node, state: 'failed', message });
-          }
-        }
+        const { planned, unreadable } = await planSettingsWrites(
+          connector,
+          profile,
+          nodes,
+          settings,
+          {
+            onReading: (node) =>
+              this.setNode(clusterId, step, { node, state: 'running', message: 'reading' }),
+            onRead: (plan) =>
+              this.setNode(clusterId, step, { node: plan.node, state: 'pending', message: 'read' }),
+            onUnreadable: (node, error) =>
+              this.setNode(clusterId, step, { node, state: 'failed', message: error.message }),
+          },
+        );
         if (unreadable.length > 0) {
           for (const plan of planned) {
             await this.setNode(clusterId, step, {
@@ -480,13 +479,13 @@ export class ResizeWizards {
           }
           throw new ConfigError(
             'SETTINGS_NOT_READ',
-            `nothing was written: cluster_settings could not be read on ${unreadable.join(', ')}; ` +
+            `nothing was written: cluster_settings could not be read on ${unreadable.map((u) => u.node).join(', ')}; ` +
               'fix that (see each node), then run the step again',
           );
         }
         let failures = 0;
         for (const plan of planned) {
-          if (plan.newText === plan.file.text) {
+          if (!changesFile(plan)) {
             await this.setNode(clusterId, step, {
               node: plan.node,
               state: 'done',
@@ -748,10 +747,6 @@ function restarted({
   ...step
 }: WizardStep): WizardStep {
   return step;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

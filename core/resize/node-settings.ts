@@ -19,6 +19,7 @@ import {
   type RemoteFile,
 } from '../transport/remote-file.js';
 import type { SshSession } from '../transport/ssh-session.js';
+import { sameList } from '../util/same-list.js';
 
 export interface NodeSettings {
   readonly node: string;
@@ -87,6 +88,53 @@ export async function planSettingsWrite(
   return { node, file, newText, diff: lineDiff(file.text, newText) };
 }
 
+/** Whether a planned write changes the node's file (false: it already holds these lists). */
+export function changesFile(planned: PlannedWrite): boolean {
+  return planned.newText !== planned.file.text;
+}
+
+/** Every node's planned write, and the nodes whose file could not be read, with why. */
+export interface SettingsReadout {
+  readonly planned: readonly PlannedWrite[];
+  readonly unreadable: readonly { readonly node: string; readonly error: ErrorPayload }[];
+}
+
+/** What a caller hears as the nodes are read (the wizard shows it per node). */
+export interface ReadoutObserver {
+  onReading?(node: string): Promise<void> | void;
+  onRead?(planned: PlannedWrite): Promise<void> | void;
+  onUnreadable?(node: string, error: ErrorPayload): Promise<void> | void;
+}
+
+/**
+ * Reads cluster_settings on every node and plans the write of `settings`, writing nothing. A resize
+ * writes only when every node could be read (`unreadable` is empty): a write that stopped halfway
+ * through the nodes would leave them disagreeing, the one state a resize must never be in.
+ */
+export async function planSettingsWrites(
+  connector: ProfileConnector,
+  profile: ClusterProfile,
+  nodes: readonly string[],
+  settings: ClusterSettings,
+  observer: ReadoutObserver = {},
+): Promise<SettingsReadout> {
+  const planned: PlannedWrite[] = [];
+  const unreadable: { node: string; error: ErrorPayload }[] = [];
+  for (const node of nodes) {
+    await observer.onReading?.(node);
+    try {
+      const plan = await planSettingsWrite(connector, profile, node, settings);
+      planned.push(plan);
+      await observer.onRead?.(plan);
+    } catch (error) {
+      const payload = toErrorPayload(error);
+      unreadable.push({ node, error: payload });
+      await observer.onUnreadable?.(node, payload);
+    }
+  }
+  return { planned, unreadable };
+}
+
 /** Carries out a planned write; refused if the file changed since the plan read it. */
 export async function applySettingsWrite(
   connector: ProfileConnector,
@@ -136,7 +184,5 @@ async function requireSession(connector: ProfileConnector, node: string): Promis
 }
 
 function sameSettings(a: ClusterSettings, b: ClusterSettings): boolean {
-  const same = (x: readonly string[], y: readonly string[]) =>
-    x.length === y.length && x.every((v, i) => v === y[i]);
-  return same(a.servers, b.servers) && same(a.newServers, b.newServers);
+  return sameList(a.servers, b.servers) && sameList(a.newServers, b.newServers);
 }

@@ -6,9 +6,9 @@ import { UsageError } from '../../errors.js';
 import { clusterNodes } from '../../cluster/worklist.js';
 import {
   applySettingsWrite,
-  planSettingsWrite,
+  changesFile,
+  planSettingsWrites,
   reloadNode,
-  type PlannedWrite,
 } from '../../resize/node-settings.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
@@ -62,16 +62,8 @@ export async function runPushSettingsCommand(args: readonly string[], io: CliIo)
   return withNodeAccess(values.profile, io, async (access) => {
     const { profile, connector } = requireProfile(access);
     const nodes = clusterNodes(settings);
-    const planned: PlannedWrite[] = [];
-    const unreadable: string[] = [];
     io.stderr.write(`Reading cluster_settings on ${nodes.length} nodes...\n`);
-    for (const node of nodes) {
-      try {
-        planned.push(await planSettingsWrite(connector, profile, node, settings));
-      } catch (error) {
-        unreadable.push(`  ${node}: ${(error as Error).message}`);
-      }
-    }
+    const { planned, unreadable } = await planSettingsWrites(connector, profile, nodes, settings);
     for (const plan of planned) {
       const changes = plan.diff
         .split('\n')
@@ -82,11 +74,12 @@ export async function runPushSettingsCommand(args: readonly string[], io: CliIo)
     }
     if (unreadable.length > 0) {
       io.stderr.write(
-        `astaire: nothing was written; these nodes could not be read:\n${unreadable.join('\n')}\n`,
+        'astaire: nothing was written; these nodes could not be read:\n' +
+          unreadable.map(({ node, error }) => `  ${node}: ${error.message}\n`).join(''),
       );
       return EXIT_BAD_INPUT;
     }
-    const toWrite = planned.filter((plan) => plan.newText !== plan.file.text);
+    const toWrite = planned.filter(changesFile);
     if (values['dry-run'] || toWrite.length === 0) return EXIT_OK;
     const isConfirmed =
       values.yes ||
