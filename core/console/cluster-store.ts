@@ -5,11 +5,11 @@
  * is reported, never overwritten: the operator's clusters are not lost to a bad edit.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError, LocalIoError } from '../errors.js';
 import { parseJsonFile } from '../util/parse-json-file.js';
+import { writePrivateFile } from '../util/write-private-file.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { checkClusterDefinition, type CheckedCluster } from './cluster-definition.js';
 import { CLUSTER_DEFINITION, describeIssue, ID } from './contract-schemas.js';
@@ -131,19 +131,9 @@ export class ClusterStore {
         .filter((cluster) => cluster.summary.origin === 'saved')
         .map(({ summary: { origin: _origin, ...rest } }) => rest),
     };
-    const temporary = `${this.file}.${process.pid}.tmp`;
     try {
-      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-      const handle = await open(temporary, 'w', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(stored, null, 2) + '\n');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, this.file);
+      await writePrivateFile(this.file, JSON.stringify(stored, null, 2) + '\n');
     } catch (error) {
-      await rm(temporary, { force: true });
       throw new LocalIoError('CLUSTERS_UNWRITABLE', `cannot save: ${(error as Error).message}`, {
         file: this.file,
       });

@@ -4,11 +4,12 @@
  * wizard changes, so a console closed or crashed mid-resize opens where it was. A file that cannot
  * be read is moved aside and reported, never lost and never fatal to the other wizards.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LocalIoError } from '../errors.js';
+import { writePrivateFile } from '../util/write-private-file.js';
 import { describeIssue } from './contract-schemas.js';
 import type { WizardRecord } from './wizard-state.js';
 
@@ -100,21 +101,9 @@ export class WizardStore {
   }
 
   private async write(file: string, text: string): Promise<void> {
-    // Unique per write: two consoles on one data directory (a test's, or one closing as the next
-    // opens) must not share a temporary file.
-    const temporary = `${file}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const handle = await open(temporary, 'w', 0o600);
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, file);
+      await writePrivateFile(file, text);
     } catch (error) {
-      await rm(temporary, { force: true });
       throw new LocalIoError('WIZARD_UNWRITABLE', `cannot save: ${(error as Error).message}`, {
         file,
       });
