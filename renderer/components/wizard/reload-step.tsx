@@ -1,16 +1,11 @@
 /** Steps 2 and 5: every node reads cluster_settings again, by the profile's command or by hand. */
 import type { ResizeWizard } from '../../../core/console/contract.js';
-import { useConsole, useConsoleClient } from '../console-context.js';
-import { everyNode } from './server-change.js';
 import { ByHandConfirm, ErrorBox } from './step-parts.js';
-import { useCall } from './use-call.js';
+import { useRemoteStep } from './use-remote-step.js';
 
 export function ReloadStep(props: { readonly wizard: ResizeWizard; readonly step: 2 | 5 }) {
   const { wizard, step } = props;
-  const client = useConsoleClient();
-  const runWizardStep = useConsole((state) => state.runWizardStep);
-  const call = useCall();
-  const status = wizard.steps.find((candidate) => candidate.step === step);
+  const { call, status, nodes, isFailed, runStep } = useRemoteStep(wizard, step);
 
   if (status?.state === 'running') {
     return (
@@ -20,19 +15,6 @@ export function ReloadStep(props: { readonly wizard: ResizeWizard; readonly step
     );
   }
 
-  const nodes =
-    status !== undefined && status.nodes.length > 0
-      ? status.nodes.map((node) => node.node)
-      : everyNode(wizard.oldServers, wizard.newServers);
-  const isFailed = status?.state === 'failed';
-  const runStep = (byHand: boolean) =>
-    void call.run(() =>
-      runWizardStep(client, {
-        clusterId: wizard.clusterId,
-        step,
-        ...(byHand ? { byHand: true } : {}),
-      }),
-    );
   const byHand = (
     <>
       <p>

@@ -5,11 +5,10 @@
 import { useEffect, useState } from 'react';
 import type { ResizeWizard, SettingsPreview } from '../../../core/console/contract.js';
 import { selectWizardEntry, type SettingsPreviewEntry } from '../../store/wizard-slice.js';
-import { useConsole, useConsoleClient } from '../console-context.js';
+import { useConsole } from '../console-context.js';
 import { JobProgress } from './job-progress.js';
-import { everyNode } from './server-change.js';
 import { ByHandConfirm, ErrorBox } from './step-parts.js';
-import { useCall } from './use-call.js';
+import { useRemoteStep } from './use-remote-step.js';
 
 export function SettingsStep(props: {
   readonly wizard: ResizeWizard;
@@ -18,12 +17,9 @@ export function SettingsStep(props: {
   readonly blockedReason: string | null;
 }) {
   const { wizard, step, blockedReason } = props;
-  const client = useConsoleClient();
+  const { client, call, status, nodes, isFailed, runStep } = useRemoteStep(wizard, step);
   const entry = useConsole(selectWizardEntry(wizard.clusterId));
   const previewWizardSettings = useConsole((state) => state.previewWizardSettings);
-  const runWizardStep = useConsole((state) => state.runWizardStep);
-  const call = useCall();
-  const status = wizard.steps.find((candidate) => candidate.step === step);
   const isStepRunning = status?.state === 'running';
   const preview = entry.preview?.step === step ? entry.preview : null;
   // Fetched when the step opens, and again once a write changed the files (the store drops it).
@@ -51,22 +47,9 @@ export function SettingsStep(props: {
     );
   }
 
-  const nodes =
-    status !== undefined && status.nodes.length > 0
-      ? status.nodes.map((node) => node.node)
-      : everyNode(wizard.oldServers, wizard.newServers);
   const shown = preview?.preview ?? null;
   const unreadable = shown?.nodes.filter((node) => node.error !== undefined) ?? [];
-  const isFailed = status?.state === 'failed';
   const refresh = () => void previewWizardSettings(client, wizard.clusterId, step);
-  const runStep = (byHand: boolean) =>
-    void call.run(() =>
-      runWizardStep(client, {
-        clusterId: wizard.clusterId,
-        step,
-        ...(byHand ? { byHand: true } : {}),
-      }),
-    );
   const byHand = (
     <>
       <p>
