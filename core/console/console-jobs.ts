@@ -6,6 +6,7 @@
  * The runner also remembers the rate the latest resync moved data at, for the plan's estimate.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { ConfigError, toErrorPayload, UsageError } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import type { StoreViewOptions } from '../cluster/store-view.js';
@@ -64,6 +65,8 @@ export class JobRunner {
     this.refuseConflicts(request.clusterId, targets);
     const id = randomUUID();
     const controller = new AbortController();
+    // Each target's resync listens on the job's signal: a resize of many targets is not a leak.
+    setMaxListeners(10 + targets.length * 2, controller.signal);
     const job: RunningJob = {
       summary: {
         id,

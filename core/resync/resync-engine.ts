@@ -9,6 +9,7 @@
  * restricted to some vbuckets of its worklist or to one source (a retry of what failed); a
  * restricted resync never writes the tag record, which says the whole node was resynced.
  */
+import { setMaxListeners } from 'node:events';
 import { AstaireError, ConfigError, toErrorPayload, type ErrorPayload } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, type StoreView } from '../cluster/store-view.js';
@@ -350,6 +351,11 @@ class ResyncRun {
       this.candidates.set(vbucket, [...new Set(sources)]);
       this.setState(vbucket, { state: 'pending' });
     }
+    // Every batch in flight waits on this signal (the pause gate, the rate limit) and every source
+    // stream closes its connections on it: that many listeners at once is the design, not a leak,
+    // so Node's warning (at 11) is raised to what a run can really hold.
+    const sourceCount = new Set([...this.candidates.values()].flat()).size;
+    setMaxListeners(10 + sourceCount * (this.tuning.batchesInFlight + 4), this.signal);
   }
 
   async execute(): Promise<ResyncSummary> {
