@@ -2,10 +2,10 @@
  * A cluster at a glance: every node as the last connection test found it, and the vbucket
  * allocation map. Testing the connections is what the overview does on opening and on demand.
  */
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { ClusterSummary } from '../../../core/console/contract.js';
 import { selectSelectedCluster, selectSelectedStatus } from '../../store/clusters-slice.js';
-import { selectPreview } from '../../store/plan-slice.js';
+import { useClusterPlan } from '../plan/use-cluster-plan.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { formatTime } from '../format-time.js';
 import { nodeIndexes } from '../node-order.js';
@@ -27,9 +27,8 @@ export function OverviewScreen() {
 function ClusterOverview({ cluster }: { readonly cluster: ClusterSummary }) {
   const client = useConsoleClient();
   const status = useConsole(selectSelectedStatus);
-  const preview = useConsole(useMemo(() => selectPreview(cluster.id), [cluster.id]));
+  const preview = useClusterPlan(cluster);
   const refreshStatus = useConsole((state) => state.refreshStatus);
-  const loadPreview = useConsole((state) => state.loadPreview);
   const openClusterEditor = useConsole((state) => state.openClusterEditor);
   const { servers, newServers } = cluster;
   const indexes = useMemo(() => nodeIndexes(servers, newServers), [servers, newServers]);
@@ -40,12 +39,6 @@ function ClusterOverview({ cluster }: { readonly cluster: ClusterSummary }) {
       ),
     [status.report],
   );
-
-  // The plan follows the cluster's lists: an edit that changes them asks for it again.
-  const listsKey = JSON.stringify([servers, newServers]);
-  useEffect(() => {
-    void loadPreview(client, cluster.id);
-  }, [client, loadPreview, cluster.id, listsKey]);
 
   const isDemo = cluster.origin === 'demo';
   return (

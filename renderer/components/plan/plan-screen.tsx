@@ -2,11 +2,11 @@
  * The resize plan before anything is written: who holds each vbucket now and after, what each node
  * must fetch and from whom, how much that is, and what a node failing meanwhile would cost.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ClusterSummary, PlanPreview } from '../../../core/console/contract.js';
 import { selectSelectedCluster } from '../../store/clusters-slice.js';
-import { selectPreview } from '../../store/plan-slice.js';
-import { useConsole, useConsoleClient } from '../console-context.js';
+import { useClusterPlan } from './use-cluster-plan.js';
+import { useConsole } from '../console-context.js';
 import { ErrorNotice } from '../error-notice.js';
 import { nodeIndexes, roleLabel } from '../node-order.js';
 import { NodeTag } from '../node-tag.js';
@@ -31,16 +31,9 @@ export function PlanScreen() {
 }
 
 function ClusterPlan({ cluster }: { readonly cluster: ClusterSummary }) {
-  const client = useConsoleClient();
-  const preview = useConsole(useMemo(() => selectPreview(cluster.id), [cluster.id]));
-  const loadPreview = useConsole((state) => state.loadPreview);
   const setView = useConsole((state) => state.setView);
   const isResizing = cluster.newServers.length > 0;
-  const listsKey = JSON.stringify([cluster.servers, cluster.newServers]);
-
-  useEffect(() => {
-    if (isResizing) void loadPreview(client, cluster.id);
-  }, [client, loadPreview, cluster.id, listsKey, isResizing]);
+  const preview = useClusterPlan(cluster, isResizing);
 
   if (!isResizing) {
     return (

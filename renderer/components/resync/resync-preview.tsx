@@ -5,18 +5,19 @@ import { nodeColours, nodeLabel } from '../live/cluster-nodes.js';
 import { NodeChip } from '../live/node-chip.js';
 import { VbucketGrid, type GridCell } from '../vbucket-grid.js';
 import type { WorklistPreview } from './resync-plan.js';
-import type { PlanPreviewState } from './use-plan-preview.js';
+import type { PlanPreview } from '../../../core/console/contract.js';
+import type { Fetched } from '../../store/plan-slice.js';
 
 /** What the resync would stream: how many vbuckets, from which sources, and where they sit. */
 export function ResyncPreview(props: {
   readonly node: string | null;
   readonly full: boolean;
-  readonly plan: PlanPreviewState;
+  readonly plan: Fetched<PlanPreview>;
   readonly preview: WorklistPreview | undefined;
   readonly nodes: NodeIndex;
 }) {
   const { node, full, plan, preview, nodes } = props;
-  const size = plan.preview?.plan.vbuckets.length ?? 0;
+  const size = plan.value?.plan.vbuckets.length ?? 0;
   const cells = useMemo(
     () => (preview === undefined ? [] : previewCells(size, preview, nodes)),
     [size, preview, nodes],

@@ -3,17 +3,18 @@
  * rate limit, read what would be streamed from where, and start. The live view then follows it.
  */
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { ErrorPayload, SurveyedNode } from '../../../core/console/contract.js';
+import type { ClusterSummary, ErrorPayload, SurveyedNode } from '../../../core/console/contract.js';
 import { formatCount } from '../../../core/util/format-units.js';
 import { toErrorPayload } from '../../api/console-client.js';
 import { selectSelectedCluster, selectSelectedStatus } from '../../store/clusters-slice.js';
+import { useClusterPlan } from '../plan/use-cluster-plan.js';
+import { formatTime } from '../format-time.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { clusterNodeList, useNodeIndex } from '../live/cluster-nodes.js';
 import { NodeChip } from '../live/node-chip.js';
 import { RateSlider } from '../live/rate-slider.js';
 import { adviseMode, previewWorklist, roleOf, roleWords } from './resync-plan.js';
 import { ResyncPreview } from './resync-preview.js';
-import { usePlanPreview } from './use-plan-preview.js';
 
 export function ResyncScreen() {
   const cluster = useConsole(selectSelectedCluster);
@@ -24,20 +25,19 @@ export function ResyncScreen() {
       </section>
     );
   }
-  return <ResyncForm key={cluster.id} />;
+  return <ResyncForm key={cluster.id} cluster={cluster} />;
 }
 
-function ResyncForm() {
+function ResyncForm({ cluster }: { readonly cluster: ClusterSummary }) {
   const id = useId();
   const client = useConsoleClient();
-  const cluster = useConsole(selectSelectedCluster);
   const status = useConsole(selectSelectedStatus);
   const startJob = useConsole((state) => state.startJob);
   const watchJob = useConsole((state) => state.watchJob);
   const jobsById = useConsole((state) => state.jobsById);
   const refreshStatus = useConsole((state) => state.refreshStatus);
-  const nodes = useNodeIndex(cluster?.id ?? null);
-  const plan = usePlanPreview(cluster);
+  const nodes = useNodeIndex(cluster.id);
+  const plan = useClusterPlan(cluster);
   const [node, setNode] = useState<string | null>(null);
   // null: follow the advice for the node (minimal when there is none).
   const [chosenFull, setChosenFull] = useState<boolean | null>(null);
@@ -46,9 +46,9 @@ function ResyncForm() {
   const [error, setError] = useState<ErrorPayload | null>(null);
 
   // The tag records behind the advice change with every resync: read them afresh on arrival.
-  const clusterId = cluster?.id;
+  const clusterId = cluster.id;
   useEffect(() => {
-    if (clusterId !== undefined) void refreshStatus(client, clusterId);
+    void refreshStatus(client, clusterId);
   }, [client, clusterId, refreshStatus]);
 
   const nodeList = useMemo(() => clusterNodeList(cluster), [cluster]);
@@ -56,7 +56,7 @@ function ResyncForm() {
     status.report?.nodes.find((entry) => entry.node === name);
   const advice = node === null ? undefined : adviseMode(statusOf(node));
   const full = chosenFull ?? advice?.full ?? false;
-  const worklists = node === null ? undefined : plan.preview?.plan.worklists[node];
+  const worklists = node === null ? undefined : plan.value?.plan.worklists[node];
   const preview = useMemo(
     () =>
       worklists === undefined
@@ -74,13 +74,11 @@ function ResyncForm() {
   const busyWith = Object.values(jobsById).find(
     (job) =>
       job.state === 'running' &&
-      job.clusterId === cluster?.id &&
+      job.clusterId === cluster.id &&
       node !== null &&
       job.targets.includes(node),
   );
   const nodeStatus = node === null ? undefined : statusOf(node);
-
-  if (cluster === undefined) return null;
 
   const whyNotStart =
     node === null
@@ -241,5 +239,5 @@ function tagWords(entry: SurveyedNode | undefined): string {
     return entry?.isReachable === false ? 'DOWN' : 'tag record not read';
   }
   if (entry.tag === null) return 'no tag record';
-  return `${entry.tag.full ? 'full' : 'minimal'} resync ${new Date(entry.tag.resyncedAt).toLocaleString()}`;
+  return `${entry.tag.full ? 'full' : 'minimal'} resync ${formatTime(entry.tag.resyncedAt)}`;
 }

@@ -71,7 +71,7 @@ describe('resync plan', () => {
 describe('ResyncPreview', () => {
   const nodes = createNodeIndex(CLUSTER.newServers);
   const state = {
-    preview: { plan: plan(), risk: { ifNodeFails: [], fullyRehomed: [] } },
+    value: { plan: plan(), risk: { ifNodeFails: [], fullyRehomed: [] } },
     error: null,
     isLoading: false,
   };
@@ -112,7 +112,7 @@ describe('ResyncPreview', () => {
         node={N4}
         full={false}
         plan={{
-          preview: null,
+          value: null,
           error: {
             code: 'CLUSTER_UNKNOWN',
             message: 'no such cluster',
