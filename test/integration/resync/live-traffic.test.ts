@@ -25,6 +25,7 @@ import {
   type ExpectedItem,
 } from '../../support/live-traffic.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
+import { recordFigures } from '../../support/figures.js';
 
 const connect = directConnector();
 
@@ -105,6 +106,8 @@ describe('clients writing and reading during a 3 -> 4 resize', () => {
     t: TestContext,
     expected: readonly ExpectedItem[],
     figures: RunFigures,
+    scenario: string,
+    reads?: number,
   ): Promise<void> {
     const check = await checkNewestOnReplicas(
       computeStoreView({ servers: settings.newServers, newServers: [] }),
@@ -130,6 +133,13 @@ describe('clients writing and reading during a 3 -> 4 resize', () => {
     assert.equal(check.lost, 0, check.examples.join('\n'));
     assert.equal(check.stale, 0, check.examples.join('\n'));
     assert.equal(check.wrong, 0, check.examples.join('\n'));
+    recordFigures(scenario, {
+      writes: figures.writesDuringRun,
+      ...(reads === undefined ? {} : { reads }),
+      keysChecked: expected.length,
+      keysLost: check.lost,
+      keysStale: check.stale,
+    });
   }
 
   it('writers: every new replica holds the newest write of every key', async (t) => {
@@ -145,7 +155,7 @@ describe('clients writing and reading during a 3 -> 4 resize', () => {
       seed: 21,
     });
     const figures = await resizeUnder(writers);
-    await checkNewReplicas(t, expectedAfter(items, writers), figures);
+    await checkNewReplicas(t, expectedAfter(items, writers), figures, 'live traffic: writers');
   });
 
   it('readers reading the moving keys hard leave no key behind on the new replicas', async (t) => {
@@ -178,6 +188,12 @@ describe('clients writing and reading during a 3 -> 4 resize', () => {
         `keys found missing after a first pass ${passes.reduce((sum, p) => sum + (p.pass > 1 ? p.missing : 0), 0)}`,
     );
     assert.ok(reading.reads > moving.length, 'the readers read the moving keys over and over');
-    await checkNewReplicas(t, expectedAfter(items, writers), figures);
+    await checkNewReplicas(
+      t,
+      expectedAfter(items, writers),
+      figures,
+      'live traffic: writers and readers',
+      reading.reads,
+    );
   });
 });
