@@ -15,6 +15,7 @@ export type ErrorStage =
   | 'command'
   | 'protocol'
   | 'timeout'
+  | 'restart'
   | 'io';
 
 /** Where an error happened. Only the fields that apply are set. */
@@ -93,6 +94,14 @@ export class AuthError extends AstaireError {
 /** An SSH channel (a tunnel or a command's session) could not be opened. */
 export class ChannelError extends AstaireError {
   readonly stage = 'channel' as const;
+}
+
+/**
+ * A node was restarted (a new memcached process, so an empty cache) while work that depends on
+ * what it held was under way: a resync's target lost what it was sent, a source lost its data.
+ */
+export class NodeRestartedError extends AstaireError {
+  readonly stage = 'restart' as const;
 }
 
 /** A remote command failed, or could not run. */

@@ -10,13 +10,20 @@
  * restricted resync never writes the tag record, which says the whole node was resynced.
  */
 import { setMaxListeners } from 'node:events';
-import { AstaireError, ConfigError, toErrorPayload, type ErrorPayload } from '../errors.js';
+import {
+  AstaireError,
+  ConfigError,
+  NodeRestartedError,
+  toErrorPayload,
+  type ErrorPayload,
+} from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, type StoreView } from '../cluster/store-view.js';
 import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
 import { computeWorklist, nodeRole, type Worklist } from '../cluster/worklist.js';
 import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
+import { RestartWatch } from './node-process.js';
 import { PauseGate } from './pause-gate.js';
 import { RateLimiter } from './rate-limiter.js';
 import { addCounts, emptyCounts, type ResyncCounts } from './resync-counts.js';
@@ -328,6 +335,9 @@ class ResyncRun {
   private readonly tuning: StreamTuning;
   private estimatedKeys = 0;
   private fatal: unknown;
+  // Every connection of the run goes through it: a node restarted mid-run is caught at the next
+  // connection the run makes to it (each retry after a dropped connection makes one).
+  private readonly watch: RestartWatch;
   // The gate belongs to the job, which may have been paused before this run.
   private readonly pausedBefore: number;
 
@@ -342,6 +352,7 @@ class ResyncRun {
     this.vbucketCount = options.vbuckets ?? DEFAULT_VBUCKETS;
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.pausedBefore = gate.pausedMs;
+    this.watch = new RestartWatch(options.connect);
     const external = options.signal;
     this.signal =
       external === undefined
@@ -382,14 +393,7 @@ class ResyncRun {
       clearInterval(ticker);
       this.emitThroughput();
     }
-    if (this.fatal !== undefined) {
-      // Whatever was still queued or pending can no longer be streamed.
-      const reason = `not streamed: ${(this.fatal as Error).message}`;
-      for (const [vbucket, state] of this.state) {
-        if (state.state === 'pending' || state.state === 'streaming')
-          this.setState(vbucket, { state: 'failed', reason });
-      }
-    }
+    if (this.fatal !== undefined) this.failUnfinished();
 
     // The end writes to the target (the tag record): a paused resync waits to be resumed, and a
     // pause waits for the end as it does for a batch.
@@ -406,6 +410,20 @@ class ResyncRun {
 
   /** Reads the target's evictions and, when all is well, writes the tag record. */
   private async finish(evictionsBefore: number | undefined): Promise<ResyncSummary> {
+    // A target that evicts while being filled has lost data (some of it just streamed): that is
+    // a failed resync, however many vbuckets were streamed. One connection reads the evictions and
+    // then, if all is well, writes the tag record.
+    let targetEvictions = 0;
+    let tagWritten = false;
+    let isComplete = false;
+    const client =
+      this.fatal === undefined
+        ? await this.connectToFinish().catch((error: unknown) => {
+            this.fatal = error;
+            this.failUnfinished();
+            return undefined;
+          })
+        : undefined;
     const cancelled = this.fatal === undefined && this.options.signal?.aborted === true;
     const failed: VbucketFailure[] = [];
     let done = 0;
@@ -413,14 +431,7 @@ class ResyncRun {
       if (state.state === 'done') done++;
       else if (state.state === 'failed') failed.push({ vbucket, reason: state.reason });
     }
-    // A target that evicts while being filled has lost data (some of it just streamed): that is
-    // a failed resync, however many vbuckets were streamed. One connection reads the evictions and
-    // then, if all is well, writes the tag record.
-    let targetEvictions = 0;
-    let tagWritten = false;
-    let isComplete = false;
-    if (this.fatal === undefined) {
-      const client = await this.options.connect(this.options.target, 'finish');
+    if (client !== undefined) {
       try {
         const evictionsAfter = await evictionsOf(client);
         // Without a reading from the start, every eviction the node ever made counts: a resync must
@@ -455,6 +466,44 @@ class ResyncRun {
       error,
       targetEvictions,
     });
+  }
+
+  /**
+   * The connection that ends the run. A dropped link is retried as a stream's would be: after the
+   * whole worklist was streamed, a blip must not cost the tag record.
+   */
+  private async connectToFinish(): Promise<MemcachedClient> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.watch.connector(this.options.target, 'finish');
+      } catch (error) {
+        if (!isTransient(error) || attempt > this.tuning.reconnectAttempts) throw error;
+        await sleep(this.tuning.reconnectDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /**
+   * After a fatal failure: what was pending can no longer be streamed, and when the target was
+   * restarted, what was streamed to it is gone too (so is its tag record).
+   */
+  private failUnfinished(): void {
+    const message = (this.fatal as Error).message;
+    const isTargetRestart =
+      this.fatal instanceof NodeRestartedError && this.fatal.place.node === this.options.target;
+    for (const [vbucket, state] of this.state) {
+      if (state.state === 'pending' || state.state === 'streaming') {
+        this.setState(vbucket, { state: 'failed', reason: `not streamed: ${message}` });
+      } else if (state.state === 'done' && isTargetRestart) {
+        this.setState(vbucket, { state: 'failed', reason: `streamed, then lost: ${message}` });
+      }
+    }
+    if (isTargetRestart) {
+      this.options.observer?.onNotice?.(
+        `${this.options.target} was restarted during the resync: everything it held is gone, its ` +
+          `tag record with it. Resync it in full (astaire resync --full) once it is back.`,
+      );
+    }
   }
 
   private summary(
@@ -537,7 +586,7 @@ class ResyncRun {
           target: this.options.target,
           vbuckets,
           vbucketCount: this.vbucketCount,
-          connect: this.options.connect,
+          connect: this.watch.connector,
           signal: this.signal,
           rateLimiter: this.limiter,
           gate: this.gate,
@@ -623,7 +672,7 @@ class ResyncRun {
   /** The target's eviction counter at the start; undefined when it cannot be reached yet. */
   private async targetEvictions(): Promise<number | undefined> {
     try {
-      const client = await this.options.connect(this.options.target, 'stats');
+      const client = await this.watch.connector(this.options.target, 'stats');
       try {
         return await evictionsOf(client);
       } finally {
