@@ -63,6 +63,11 @@ export async function seedResize(
   }
 }
 
+// Pools started and not yet stopped: a scenario that fails midway must not leave writers behind,
+// which would go on writing to its addresses after its nodes are gone (and into whatever test
+// claims those addresses next).
+const running = new Set<WriterPool>();
+
 /** Writers on every other seeded key, through the resize view, started and settled. */
 export async function startWriters(
   settings: ClusterSettings,
@@ -84,15 +89,30 @@ export async function startWriters(
     ...(options.connect === undefined ? {} : { connect: options.connect }),
   });
   writers.start();
+  running.add(writers);
   // Let the writers settle into their rate before the fault scenario starts.
   await pause(300);
   return writers;
 }
 
+/** Starts stopped writers again; their newest writes so far still count. */
+export function restartWriters(writers: WriterPool): void {
+  writers.start();
+  running.add(writers);
+}
+
 /** Stops the writers a moment after the run, so writes racing its end are in. */
 export async function stopWriters(writers: WriterPool): Promise<WriterStats> {
   await pause(300);
+  running.delete(writers);
   return writers.stop();
+}
+
+/** Stops every pool still running (for afterEach: a failed scenario skips its own stop). */
+export async function stopLeftWriters(): Promise<void> {
+  const left = [...running];
+  running.clear();
+  await Promise.all(left.map((writers) => writers.stop()));
 }
 
 /** What the new replicas held once the resize and its faults were over. */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import SSHConfig from 'ssh-config';
 import { parseClusterProfile } from '../../../core/cluster/cluster-profile.js';
 import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js';
@@ -42,8 +42,10 @@ import {
   keysMoved,
   pause,
   resizeSettings,
+  restartWriters,
   seedResize,
   startWriters,
+  stopLeftWriters,
   stopWriters,
   until,
   type ResizeCheck,
@@ -71,6 +73,8 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
     settings = resizeSettings(cluster.addresses);
     target = cluster.addresses[3] as string;
   });
+  // A scenario that failed midway leaves its writers running: stop them before the next one.
+  afterEach(() => stopLeftWriters());
   after(() => cluster.stop());
 
   function job(extra: Partial<ResyncOptions> = {}): ResyncJob {
@@ -203,7 +207,7 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
       assert.ok(summary.failed.length > 0);
     }
     // Writers again; the rerun must repair what the stalled target missed, refused writes included.
-    writers.start();
+    restartWriters(writers);
     const rerun = await counted(writers, () => job().run());
     const stats = await stopWriters(writers);
     assert.equal(stats.errors, firstStats.errors, 'no write failed once the target ran again');
