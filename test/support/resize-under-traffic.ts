@@ -4,9 +4,11 @@
  * check that every new replica holds each key's newest write.
  *
  * A write that a faulted node did not take (it was stopped) is not on that node, and a resync of
- * another target never puts it there: its copy on that node is only checked to be present and not
- * newer than the newest write (counted as excused). A scenario that resyncs the faulted node
- * itself afterwards checks strictly: the resync must have repaired it.
+ * another target never puts it there. checkNewestOnReplicas knows nothing of the writes' failed
+ * nodes (it expects the newest write everywhere), so such keys are checked here instead when a
+ * scenario asks: strictly on the replicas that took the newest write, and on a replica that refused
+ * it only for being there and not newer (counted as excused). A scenario that resyncs the faulted
+ * node itself afterwards checks every copy strictly: the resync must have repaired it.
  */
 import type { ClusterSettings } from '../../core/cluster/cluster-settings.js';
 import { computeStoreView, type StoreView } from '../../core/cluster/store-view.js';
@@ -135,13 +137,13 @@ export interface ResizeCheck {
 /**
  * Checks every new replica of every seeded key against the key's newest version. With
  * `excuseRefusedWrites`, a copy on a node that refused the key's newest write need only be present
- * (see the file comment); without, every copy must be the newest.
+ * and not newer (see the file comment); without, every copy must be the newest.
  */
 export async function checkAfterResize(
   settings: ClusterSettings,
   items: readonly TestItem[],
   writers: WriterPool,
-  excuseRefusedWrites: boolean,
+  options: { readonly excuseRefusedWrites?: boolean } = {},
 ): Promise<ResizeCheck> {
   const after = computeStoreView({ servers: settings.newServers, newServers: [] });
   const connect = directConnector({ timeoutMs: 5000 });
@@ -151,7 +153,8 @@ export async function checkAfterResize(
   for (const item of items) {
     const write = newest.get(item.key.toString('hex'));
     if (write === undefined) strict.push(item);
-    else if (excuseRefusedWrites && write.failedNodes.length > 0) refused.push(write);
+    else if (options.excuseRefusedWrites === true && write.failedNodes.length > 0)
+      refused.push(write);
     else strict.push(write);
   }
   const check = await checkNewestOnReplicas(after, strict, connect);
