@@ -142,6 +142,12 @@ export function renderResyncSummary(summary: ResyncSummary): string {
       `${formatCount(counts.replaced)} replaced (older on target), ${formatCount(counts.skippedNewer)} kept ` +
       `(newer or equal on target), ${formatCount(counts.raced)} CAS races, ${formatCount(counts.vanished)} vanished`,
   );
+  if (summary.resumedVbuckets !== undefined) {
+    lines.push(
+      `  ${formatCount(summary.resumedVbuckets)} vbuckets were streamed by an earlier run ` +
+        '(its checkpoint) and not streamed again',
+    );
+  }
   for (const source of summary.sources) {
     const passes = summary.passes.filter((p) => p.source === source.node);
     const passText = passes

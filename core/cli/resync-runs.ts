@@ -12,6 +12,8 @@ import { MODEL_OPTIONS, modelOptions } from './model-options.js';
 import { HumanResyncProgress, jsonResyncObserver, renderResyncSummary } from './resync-report.js';
 import { summaryToJson } from '../resync/resync-summary-json.js';
 import { runPool } from '../util/run-pool.js';
+import { checkpointFileName, fileCheckpointStore } from '../resync/resync-checkpoint.js';
+import { join, resolve } from 'node:path';
 
 /** The options every command that runs resyncs takes (resync, resize). */
 export const RESYNC_RUN_OPTIONS = {
@@ -20,8 +22,15 @@ export const RESYNC_RUN_OPTIONS = {
   json: { type: 'boolean', default: false },
   rate: { type: 'string' },
   profile: { type: 'string' },
+  checkpoint: { type: 'string' },
   ...MODEL_OPTIONS,
 } as const satisfies OptionSpec;
+
+/** How the commands that run resyncs describe --checkpoint. */
+export const CHECKPOINT_HELP = `  --checkpoint DIR save each node's progress in DIR as vbuckets finish, and carry on from what
+                   is there: a run cut short (killed, a reboot) then streams again only what
+                   had not finished, unless the node was restarted since; delete DIR to start
+                   over`;
 
 /** What a command's options say about its resyncs. */
 export interface ResyncRequest {
@@ -38,6 +47,8 @@ export interface ResyncRequest {
   readonly onlyVbuckets?: readonly number[] | undefined;
   /** A retry: stream only from this replica. */
   readonly onlySource?: string | undefined;
+  /** The folder of the checkpoints (--checkpoint), relative to the working directory. */
+  readonly checkpoint?: string | undefined;
 }
 
 export interface ResyncRunsOptions {
@@ -61,6 +72,16 @@ export function resyncJobOptions(target: string, request: ResyncRequest, io: Cli
     ...(request.onlyVbuckets === undefined ? {} : { onlyVbuckets: request.onlyVbuckets }),
     ...(request.onlySource === undefined ? {} : { onlySource: request.onlySource }),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
+    ...(request.checkpoint === undefined
+      ? {}
+      : {
+          checkpoint: {
+            store: fileCheckpointStore(
+              join(resolve(io.cwd, request.checkpoint), checkpointFileName(target)),
+            ),
+            resume: true,
+          },
+        }),
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
 import { ConfigError, toErrorPayload, UsageError } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import type { StoreViewOptions } from '../cluster/store-view.js';
@@ -17,13 +18,16 @@ import {
   ResyncJob,
   resyncWorklist,
   type ResyncObserver,
+  type ResyncOptions,
   type ResyncSummary,
 } from '../resync/resync-engine.js';
+import { checkpointFileName, fileCheckpointStore } from '../resync/resync-checkpoint.js';
 import type { MeasuredRate } from '../resize/plan-estimate.js';
 import { summaryToJson } from '../resync/resync-summary-json.js';
 import { verifyResize } from '../resync/verify.js';
 import { withClusterAccess, type ClusterAccess } from '../transport/cluster-access.js';
 import { runPool } from '../util/run-pool.js';
+import { safeFileName } from '../util/safe-file-name.js';
 import type { KnownCluster } from './cluster-store.js';
 import type { ConsoleEventBody, JobRequest, JobState, JobSummary } from './contract.js';
 
@@ -36,6 +40,11 @@ export interface JobRunnerOptions {
   readonly openAccess: (cluster: KnownCluster) => Promise<ClusterAccess>;
   /** The clients' vbucket and replica counts, when not Clearwater's 128 and 2. */
   readonly model?: StoreViewOptions;
+  /**
+   * Where resizes keep their checkpoints, a folder per cluster (see resync-checkpoint.ts); none
+   * are kept without it.
+   */
+  readonly checkpointDir?: string;
 }
 
 interface RunningJob {
@@ -185,6 +194,17 @@ export class JobRunner {
     return this.running(jobId);
   }
 
+  // A resize saves its checkpoints as it goes, and reads them when asked to carry on.
+  private checkpointFor(
+    request: Exclude<JobRequest, { kind: 'verify' }>,
+    target: string,
+  ): Pick<ResyncOptions, 'checkpoint'> {
+    const dir = this.options.checkpointDir;
+    if (request.kind !== 'resize' || dir === undefined) return {};
+    const file = join(dir, safeFileName(request.clusterId), checkpointFileName(target));
+    return { checkpoint: { store: fileCheckpointStore(file), resume: request.resume === true } };
+  }
+
   private resyncRequest(
     request: Extract<JobRequest, { kind: 'resync' }>,
     settings: ClusterSettings,
@@ -260,6 +280,7 @@ export class JobRunner {
           signal,
           rateLimit: job.summary.rateLimit,
           observer: this.observerFor(job.summary.id, target),
+          ...this.checkpointFor(request, target),
         });
         // A target started while the job is paused starts paused.
         if (job.summary.isPaused) void resync.pause();

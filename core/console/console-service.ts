@@ -63,12 +63,13 @@ export class ConsoleService implements ConsoleBackend {
   private readonly ready: Promise<void>;
 
   constructor(private readonly options: ConsoleServiceOptions) {
+    const dataDir = options.dataDir ?? dirname(options.store.file);
     this.jobs = new JobRunner({
       emit: (event) => this.emit(event),
       openAccess: (cluster) => this.openAccess(cluster, options.connection ?? {}),
       ...(options.model === undefined ? {} : { model: options.model }),
+      checkpointDir: join(dataDir, 'checkpoints'),
     });
-    const dataDir = options.dataDir ?? dirname(options.store.file);
     this.activity = new ActivityLog(join(dataDir, 'activity.jsonl'), (event) => this.emit(event));
     this.wizards = new ResizeWizards({
       clusters: options.store,

@@ -39,6 +39,7 @@ const jobRequest = z.discriminatedUnion('kind', [
     full: z.boolean(),
     parallel: z.number().int().min(1).max(64).optional(),
     rateLimit: rate.optional(),
+    resume: z.boolean().optional(),
   }),
   z.strictObject({ kind: z.literal('verify'), clusterId: ID, repair: z.boolean() }),
 ]) satisfies z.ZodType<JobRequest>;

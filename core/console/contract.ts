@@ -138,6 +138,12 @@ export type JobRequest =
       readonly full: boolean;
       readonly parallel?: number | undefined;
       readonly rateLimit?: number | undefined;
+      /**
+       * Carry on from the checkpoints an earlier run of this resize saved (it was cut short: the
+       * console stopped): vbuckets it finished on a target still running the same memcached
+       * process are not streamed again.
+       */
+      readonly resume?: boolean | undefined;
     }
   | { readonly kind: 'verify'; readonly clusterId: string; readonly repair: boolean };
 

@@ -326,11 +326,15 @@ export class ResizeWizards {
     request: WizardStepRequest,
   ): Promise<ResizeWizard> {
     const { clusterId } = record.wizard;
+    // A resync the console's stop cut short carries on from its checkpoints; any other run of
+    // step 3 (after a failure, or a verify that found keys missing) streams everything again.
+    const resume = stepOf(record, 3).error?.code === 'STEP_INTERRUPTED';
     const job = this.options.startJob({
       kind: 'resize',
       clusterId,
       full: request.full ?? false,
       rateLimit: request.rateLimit,
+      resume,
     });
     this.awaited.set(job.id, { clusterId, step: 3 });
     const started = this.startStep(record, 3, job.id);

@@ -18,12 +18,18 @@ import {
   type ErrorPayload,
 } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
-import { computeStoreView, type StoreView } from '../cluster/store-view.js';
+import { computeStoreView, DEFAULT_REPLICAS, type StoreView } from '../cluster/store-view.js';
 import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
 import { computeWorklist, nodeRole, type Worklist } from '../cluster/worklist.js';
 import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { RestartWatch } from './node-process.js';
+import {
+  CheckpointWriter,
+  resumableVbuckets,
+  type CheckpointScope,
+  type CheckpointStore,
+} from './resync-checkpoint.js';
 import { PauseGate } from './pause-gate.js';
 import { RateLimiter } from './rate-limiter.js';
 import { addCounts, emptyCounts, type ResyncCounts } from './resync-counts.js';
@@ -103,6 +109,12 @@ export interface ResyncOptions extends WorklistRequest {
   readonly rateLimit?: number;
   readonly observer?: ResyncObserver;
   readonly tuning?: Partial<StreamTuning>;
+  /**
+   * Save which vbuckets finish, as they finish (see resync-checkpoint.ts); with `resume`, first
+   * take as done those an earlier run of the same resync finished on the same target process.
+   * Ignored by a restricted resync (a retry).
+   */
+  readonly checkpoint?: { readonly store: CheckpointStore; readonly resume: boolean };
 }
 
 export interface VbucketFailure {
@@ -134,6 +146,8 @@ export interface ResyncSummary {
   readonly tagWritten: boolean;
   /** Items the target evicted while it was filled (any is data lost: the resync is then failed). */
   readonly targetEvictions: number;
+  /** Vbuckets an earlier run had finished, taken from its checkpoint and not streamed again. */
+  readonly resumedVbuckets?: number;
   /** Time spent paused, when it was paused (a rate measured over the resync leaves it out). */
   readonly pausedMs?: number;
   /** Set when only part of the worklist was streamed (a retry); no tag record is written then. */
@@ -338,6 +352,8 @@ class ResyncRun {
   // Every connection of the run goes through it: a node restarted mid-run is caught at the next
   // connection the run makes to it (each retry after a dropped connection makes one).
   private readonly watch: RestartWatch;
+  private checkpoint: CheckpointWriter | undefined;
+  private resumedVbuckets = 0;
   // The gate belongs to the job, which may have been paused before this run.
   private readonly pausedBefore: number;
 
@@ -378,10 +394,12 @@ class ResyncRun {
           'says the whole node was resynced, will not be written',
       );
     }
-    const evictionsBefore = await this.targetEvictions();
+    const evictionsBefore = await this.openCheckpoint(await this.targetEvictions());
     const ticker = this.startThroughputTicker();
     try {
-      for (const vbucket of this.candidates.keys()) this.assign(vbucket);
+      for (const vbucket of this.candidates.keys()) {
+        if (this.state.get(vbucket)?.state !== 'done') this.assign(vbucket);
+      }
       // Failover queues vbuckets on other sources as workers end; go on until nothing is queued
       // and no worker runs.
       for (;;) {
@@ -405,7 +423,79 @@ class ResyncRun {
       return await this.finish(evictionsBefore);
     } finally {
       if (isEntered) this.gate.leave();
+      await this.checkpoint?.flush();
     }
+  }
+
+  /**
+   * Starts the run's checkpoint and, when asked to resume, takes as done what an earlier run of
+   * this resync finished on this same target process. Returns the eviction reading to count from:
+   * the first run's, when resuming.
+   */
+  private async openCheckpoint(evictions: number | undefined): Promise<number | undefined> {
+    const option = this.options.checkpoint;
+    const targetProcess = this.watch.processOf(this.options.target);
+    // A retry streams part of the worklist on purpose; an unknown process cannot be checked later.
+    if (option === undefined || this.restrictedTo !== undefined || targetProcess === undefined) {
+      return evictions;
+    }
+    const scope: CheckpointScope = {
+      target: this.options.target,
+      settings: {
+        servers: this.options.settings.servers,
+        newServers: this.options.settings.newServers,
+      },
+      full: this.options.full,
+      vbucketCount: this.vbucketCount,
+      replicaCount: this.options.replicas ?? DEFAULT_REPLICAS,
+    };
+    let done: ReadonlyMap<number, string> = new Map();
+    let startedAt = this.startedAt.toISOString();
+    let evictionsAtStart = evictions;
+    if (option.resume) {
+      const notice = (message: string) => this.options.observer?.onNotice?.(message);
+      try {
+        const record = await option.store.load();
+        const resumable =
+          record === undefined ? undefined : resumableVbuckets(record, scope, targetProcess);
+        if (record === undefined || resumable === undefined) {
+          notice(
+            `no checkpoint of an earlier run at ${option.store.where}: streaming every vbucket`,
+          );
+        } else if ('reason' in resumable) {
+          notice(`the checkpoint at ${option.store.where} was not used: ${resumable.reason}`);
+        } else {
+          done = new Map([...resumable.done].filter(([vbucket]) => this.state.has(vbucket)));
+          startedAt = record.startedAt;
+          evictionsAtStart = record.evictionsAtStart ?? evictions;
+          notice(
+            `carrying on from the checkpoint of the run started ${record.startedAt}: ${done.size} of ` +
+              `the ${this.state.size} vbuckets were streamed then and are not streamed again`,
+          );
+        }
+      } catch (error) {
+        notice(
+          `the checkpoint could not be read (${(error as Error).message}): streaming every vbucket`,
+        );
+      }
+    }
+    this.checkpoint = new CheckpointWriter(
+      option.store,
+      {
+        version: 1,
+        ...scope,
+        targetProcess,
+        ...(evictionsAtStart === undefined ? {} : { evictionsAtStart }),
+        startedAt,
+      },
+      done,
+      (message) => this.options.observer?.onNotice?.(message),
+    );
+    for (const [vbucket, source] of done) this.setState(vbucket, { state: 'done', source });
+    this.resumedVbuckets = done.size;
+    // Saved at once: a run cut short before any vbucket finished still says which run it was.
+    this.checkpoint.requestSave();
+    return evictionsAtStart;
   }
 
   /** Reads the target's evictions and, when all is well, writes the tag record. */
@@ -519,6 +609,7 @@ class ResyncRun {
     const pausedMs = this.gate.pausedMs - this.pausedBefore;
     return {
       ...(pausedMs > 0 ? { pausedMs } : {}),
+      ...(this.resumedVbuckets > 0 ? { resumedVbuckets: this.resumedVbuckets } : {}),
       ...(this.restrictedTo === undefined ? {} : { restrictedTo: this.restrictedTo }),
       target: this.options.target,
       full: this.options.full,
@@ -695,6 +786,7 @@ class ResyncRun {
 
   private setState(vbucket: number, state: VbucketState): void {
     this.state.set(vbucket, state);
+    if (state.state === 'done') this.checkpoint?.markDone(vbucket, state.source);
     this.options.observer?.onVbucketState?.(vbucket, state);
   }
 

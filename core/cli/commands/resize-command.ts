@@ -5,10 +5,11 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { MODEL_OPTIONS_HELP } from '../model-options.js';
 import { DEFAULT_RESIZE_PARALLEL, resizeTargets } from '../../resync/resync-engine.js';
 import { withNodeAccess } from '../node-access.js';
-import { RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
+import { CHECKPOINT_HELP, RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
 
 export const RESIZE_HELP = `Usage: astaire resize --settings FILE [--parallel N] [--full] [--json] [--rate BYTES_PER_S]
+                      [--checkpoint DIR]
 
 Step 3 of a resize: resyncs every node listed in new_servers (see "astaire resync"), at most N at
 a time. Run it after cluster_settings with servers and new_servers is on every node and every
@@ -21,6 +22,7 @@ servers list and reload again.
   --json           one JSON event per line (each with its "target"), then one summary per node
   --profile FILE   reach nodes as this cluster profile says (SSH tunnels, jump hosts)
   --rate N         bytes per second into each node; K, M and G multiply by 1024 (default: none)
+${CHECKPOINT_HELP}
 ${MODEL_OPTIONS_HELP}
 
 Exit status 0 only when every node's resync streamed every vbucket; 1 otherwise.

@@ -4,11 +4,11 @@ import { parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { MODEL_OPTIONS_HELP } from '../model-options.js';
 import { withNodeAccess } from '../node-access.js';
-import { RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
+import { CHECKPOINT_HELP, RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
 
 export const RESYNC_HELP = `Usage: astaire resync --target NODE --settings FILE [--full] [--json] [--rate BYTES_PER_S]
-                      [--only-vbuckets LIST] [--source NODE]
+                      [--only-vbuckets LIST] [--source NODE] [--checkpoint DIR]
        astaire NODE FILE                          (the original Astaire usage)
 
 Streams to NODE every vbucket its worklist lists (see "astaire worklist"), from the vbucket's
@@ -26,6 +26,7 @@ resync never writes the tag record (it says the whole node was resynced).
   --profile FILE   reach nodes as this cluster profile says (SSH tunnels, jump hosts)
   --rate N         limit the stream into NODE to N bytes per second; K, M and G multiply by
                    1024 (default: no limit)
+${CHECKPOINT_HELP}
   --only-vbuckets LIST
                    stream only these vbuckets of the worklist, such as 3,7,12 (each must be in
                    it; --vbuckets is the number of vbuckets in the cluster, not a list)
