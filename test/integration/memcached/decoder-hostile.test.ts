@@ -13,6 +13,7 @@ import { directConnector } from '../../../core/transport/node-connector.js';
 import { startFaultServer } from '../../support/fault-server.js';
 import { cutPoints, mutated, split } from '../../unit/fuzz/mutations.js';
 import { within } from './harness.js';
+import { recordFigures } from '../../support/figures.js';
 
 const TRANSCRIPT = Buffer.from(
   'VA 3 f1 t-1 c42 kfoo\r\nabc\r\nHD O5\r\nEN\r\nSTAT pid 4788\r\nEND\r\n' +
@@ -70,6 +71,10 @@ describe('the connection over hostile bytes from a real socket', () => {
       // first, or is a mutation that still reads as replies).
       assert.ok(refused >= 5, `${refused} of ${CASES} refused as garbage`);
       console.log(`fuzz: decoder over TCP ${CASES} cases, ${refused} refused as garbage`);
+      recordFigures('fuzz: hostile replies over a real socket', {
+        fuzzCases: CASES,
+        faults: CASES,
+      });
     } finally {
       await server.stop();
     }

@@ -19,6 +19,7 @@ import {
   writeThroughView,
   type TestItem,
 } from '../../support/cluster-data.js';
+import { recordFigures } from '../../support/figures.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 import { rawExchange } from '../../support/raw-memcached.js';
 
@@ -269,6 +270,9 @@ describe('edge keys and values through a resize', () => {
         `${items.length} edge items (largest value ${largest} bytes); ` +
           `${checked} copies checked on the new and the restarted node`,
       );
+      recordFigures('edge items: keys, values, flags and TTLs at their limits', {
+        keysChecked: checked,
+      });
     } finally {
       await clients.close();
     }

@@ -15,6 +15,7 @@ import {
 } from '../../../core/cluster/cluster-settings.js';
 import { settingsVectors } from '../../support/reference-data.js';
 import { mutatedText } from './mutations.js';
+import { recordFigures } from '../../support/figures.js';
 
 const SEED = 20261124;
 const SETTINGS_FILE = '/etc/clearwater/cluster_settings';
@@ -194,5 +195,7 @@ describe('fuzz: the cluster profile', () => {
     console.log(
       `fuzz: cluster_settings ${settingsCases} cases, cluster profile ${profileCases} cases`,
     );
+    recordFigures('fuzz: cluster_settings files', { fuzzCases: settingsCases });
+    recordFigures('fuzz: cluster profiles', { fuzzCases: profileCases });
   });
 });

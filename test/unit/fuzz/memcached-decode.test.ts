@@ -19,6 +19,7 @@ import {
   type Reply,
 } from '../../../core/memcached/decode.js';
 import { cutPoints, mutated, split } from './mutations.js';
+import { recordFigures } from '../../support/figures.js';
 
 // The replies of test/unit/memcached/decode.test.ts: one of every kind Astaire reads.
 const TRANSCRIPT = Buffer.concat([
@@ -246,6 +247,7 @@ describe('fuzz: the reply decoder', { timeout: 30_000 }, () => {
     assert.ok(casesTried > 0);
     assert.ok(slowestCaseMs < 2000, `the slowest case took ${slowestCaseMs.toFixed(0)} ms`);
     console.log(`fuzz: decoder ${casesTried} cases, slowest ${slowestCaseMs.toFixed(1)} ms`);
+    recordFigures('fuzz: memcached decoder and metadump parser', { fuzzCases: casesTried });
   });
 });
 
@@ -308,6 +310,7 @@ describe('fuzz: the connection over hostile bytes', { timeout: 30_000 }, () => {
       { seed: SEED + 6, numRuns: 400 },
     );
     console.log(`fuzz: connection ${connectionCases} cases`);
+    recordFigures('fuzz: a connection fed hostile replies', { fuzzCases: connectionCases });
   });
 });
 
