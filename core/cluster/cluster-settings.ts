@@ -12,6 +12,7 @@
  * - a repeated key appends to the list; the file is rejected unless a `servers` line was seen.
  */
 import { ConfigError } from '../errors.js';
+import { clipForMessage } from '../util/clip-for-message.js';
 
 /** The two server lists of a cluster_settings file, in file order, duplicates kept. */
 export interface ClusterSettings {
@@ -60,7 +61,7 @@ export function parseClusterSettings(text: string, file: string): ParsedClusterS
     if (pieces.length === 0 || pieces.length > 2) {
       throw new ConfigError(
         'SETTINGS_BAD_LINE',
-        `expected "servers=<host:port>,..." or "new_servers=<host:port>,...", found "${raw.trim()}"` +
+        `expected "servers=<host:port>,..." or "new_servers=<host:port>,...", found "${clipForMessage(raw.trim())}"` +
           (pieces.length > 2 ? ` (${pieces.length - 1} '=' signs; only one is allowed)` : ''),
         { file, line },
       );
@@ -69,7 +70,7 @@ export function parseClusterSettings(text: string, file: string): ParsedClusterS
     if (key !== 'servers' && key !== 'new_servers') {
       throw new ConfigError(
         'SETTINGS_UNKNOWN_KEY',
-        `unknown key "${key}": only "servers" and "new_servers" are allowed`,
+        `unknown key "${clipForMessage(key)}": only "servers" and "new_servers" are allowed`,
         { file, line },
       );
     }

@@ -8,6 +8,7 @@
  * bytes of data and "\r\n".
  */
 import { decodeUriKeyBytes } from './key-encoding.js';
+import { clipForMessage } from '../util/clip-for-message.js';
 
 export type MetaCode = 'HD' | 'VA' | 'EN' | 'NS' | 'EX' | 'NF' | 'MN';
 
@@ -167,7 +168,9 @@ export class ReplyDecoder {
         const sizeText = line.slice(3).split(' ', 1)[0] ?? '';
         const size = /^[0-9]{1,10}$/.test(sizeText) ? Number(sizeText) : NaN;
         if (!(size <= this.limits.maxValueBytes)) {
-          throw new ReplyDecodeError(`a VA reply with an impossible size: "${clip(line)}"`);
+          throw new ReplyDecodeError(
+            `a VA reply with an impossible size: "${clipForMessage(line)}"`,
+          );
         }
         this.valueHeader = reply;
         this.valueSize = size;
@@ -197,7 +200,7 @@ export class ReplyDecoder {
         return { kind: 'error', type, message: line.slice(type.length + 1) };
       }
     }
-    throw new ReplyDecodeError(`an unexpected reply line: "${clip(line)}"`);
+    throw new ReplyDecodeError(`an unexpected reply line: "${clipForMessage(line)}"`);
   }
 }
 
@@ -222,7 +225,8 @@ function parseMeta(code: MetaCode, line: string): MetaReply {
         ttl = parseInteger(rest, line, -1, Number.MAX_SAFE_INTEGER);
         break;
       case 0x63: // c
-        if (!/^[0-9]{1,20}$/.test(rest)) throw new ReplyDecodeError(`a bad CAS in "${clip(line)}"`);
+        if (!/^[0-9]{1,20}$/.test(rest))
+          throw new ReplyDecodeError(`a bad CAS in "${clipForMessage(line)}"`);
         cas = rest;
         break;
       case 0x6b: // k
@@ -280,7 +284,7 @@ function parseDumpLine(buffer: Buffer, start: number, end: number): DumpEntry {
     buffer[keyEnd + 4] === EQUALS;
   if (key === undefined || key.length === 0 || !hasFields) {
     throw new ReplyDecodeError(
-      `a malformed metadump line: "${clip(buffer.toString('latin1', start, end))}"`,
+      `a malformed metadump line: "${clipForMessage(buffer.toString('latin1', start, end))}"`,
     );
   }
   return new DumpLine(key, buffer, keyEnd, end);
@@ -357,7 +361,7 @@ function parseDumpFields(
   }
   if (Number.isNaN(exptime) || cas === '' || Number.isNaN(size)) {
     throw new ReplyDecodeError(
-      `a malformed metadump line: "...${clip(buffer.toString('latin1', start, end))}"`,
+      `a malformed metadump line: "...${clipForMessage(buffer.toString('latin1', start, end))}"`,
     );
   }
   return { exptime, cas, size };
@@ -366,17 +370,13 @@ function parseDumpFields(
 function parseInteger(text: string, line: string, min: number, max: number): number {
   const value = /^-?[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
   if (!(value >= min && value <= max)) {
-    throw new ReplyDecodeError(`a bad number "${clip(text)}" in "${clip(line)}"`);
+    throw new ReplyDecodeError(
+      `a bad number "${clipForMessage(text)}" in "${clipForMessage(line)}"`,
+    );
   }
   return value;
 }
 
-// Error messages show what arrived, but only printable ASCII and only a little of it.
-function clip(text: string): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > 80 ? printable.slice(0, 80) + '...' : printable;
-}
-
 function excerpt(buffer: Buffer, offset: number): string {
-  return `"${clip(buffer.toString('latin1', offset, offset + 80))}"`;
+  return `"${clipForMessage(buffer.toString('latin1', offset, offset + 80))}"`;
 }

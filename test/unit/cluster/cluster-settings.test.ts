@@ -47,6 +47,20 @@ describe('parseClusterSettings quirks beyond the reference', () => {
     );
   });
 
+  it('quotes a bad line or key only printable and short: no escape sequences, no flood', () => {
+    const hostile = '\u001b[2J\u001b]0;owned\u0007' + 'x'.repeat(5000);
+    for (const [text, code] of [
+      [`servers=a:1\n${hostile}=1=2\n`, 'SETTINGS_BAD_LINE'],
+      [`servers=a:1\n${hostile}=1\n`, 'SETTINGS_UNKNOWN_KEY'],
+    ] as const) {
+      const error = rejection(text);
+      assert.equal(error.code, code);
+      assert.equal(error.place.line, 2);
+      assert.ok(error.message.length < 300, `${error.message.length} characters`);
+      assert.match(error.message, /"\?\[2J\?\]0;owned\?x+\.\.\."/);
+    }
+  });
+
   it('names the line of a line with two "=" and says why', () => {
     const error = rejection('servers=a:1\nnew_servers=b:1=c:1\n');
     assert.equal(error.code, 'SETTINGS_BAD_LINE');
