@@ -109,7 +109,11 @@ function keysText(
   summary: ResyncSummaryJson | undefined,
 ): string {
   if (summary !== undefined) {
-    return `${countOf(summary.counts.keys, 'key')}, ${formatBytes(summary.counts.bytes)} moved`;
+    const moved = `${countOf(summary.counts.keys, 'key')}, ${formatBytes(summary.counts.bytes)} moved`;
+    return summary.resumedVbuckets === undefined
+      ? moved
+      : `${moved}; ${countOf(summary.resumedVbuckets, 'vbucket')} carried on from an earlier ` +
+          'run’s checkpoint';
   }
   const moved = targetTotals(state, jobId, target);
   const estimate = state.jobProgress[jobId]?.targets[target]?.estimatedKeys;

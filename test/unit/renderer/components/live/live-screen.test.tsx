@@ -227,6 +227,53 @@ describe('LiveScreen', () => {
     assert.doesNotMatch(markup, /Retry is offered once/);
   });
 
+  it('says how many vbuckets a resumed resync carried on from a checkpoint', () => {
+    const store = runningStore();
+    const summary: ResyncSummaryJson = {
+      target: TARGET,
+      full: false,
+      startedAt: '2026-01-01T10:00:00.000Z',
+      durationMs: 5000,
+      vbuckets: 7,
+      done: 7,
+      resumedVbuckets: 4,
+      failed: [],
+      cancelled: false,
+      counts: {
+        added: 9,
+        replaced: 0,
+        skippedNewer: 0,
+        raced: 0,
+        vanished: 0,
+        keys: 9,
+        bytes: 900,
+      },
+      perVbucket: {},
+      sources: [{ node: SOURCE_1, keys: 9, bytes: 900 }],
+      passes: [],
+      unconfirmedKeys: 0,
+      tagWritten: true,
+      targetEvictions: 0,
+      isComplete: true,
+      error: undefined,
+    };
+    applyEvents(store, [
+      {
+        type: 'job-finished',
+        job: runningJob({
+          state: 'succeeded',
+          finishedAt: '2026-01-01T10:05:00.000Z',
+          resyncs: [summary],
+        }),
+      },
+    ]);
+    const markup = renderInConsole(<LiveScreen />, store);
+    assert.match(
+      markup,
+      /9 keys, 900 B moved; 4 vbuckets carried on from an earlier run’s checkpoint/,
+    );
+  });
+
   it('lists the job’s notices, newest first', () => {
     const store = runningStore();
     applyEvents(store, [
