@@ -169,8 +169,10 @@ describe('resync checkpoints on real memcached, under writers', () => {
     assert.equal(check.lost, 0, check.examples.join('\n'));
     assert.equal(check.stale, 0, check.examples.join('\n'));
     assert.equal(check.wrong, 0, check.examples.join('\n'));
+    const writes = writers.stats().writes;
+    assert.ok(writes >= 100, `the writers wrote during the runs (${writes} writes)`);
     recordFigures('checkpoint: cancelled, then carried on', {
-      writes: writers.stats().writes,
+      writes,
       keysChecked: expected.length,
       keysLost: check.lost,
       keysStale: check.stale,

@@ -176,6 +176,7 @@ describe('nodes restarted empty mid-resync, under writers', () => {
       const refill = await fullResync(victim.address);
       assert.ok(refill.isComplete, JSON.stringify(refill.failed.slice(0, 3)));
     });
+    assert.ok(writes >= 100, `the writers wrote during the runs (${writes} writes)`);
     const check = await checkEveryNewReplica(t, items, writers);
     recordFigures('restart: a source killed and restarted empty', {
       writes,
@@ -218,6 +219,7 @@ describe('nodes restarted empty mid-resync, under writers', () => {
         await clients.close();
       }
     });
+    assert.ok(writes >= 100, `the writers wrote during the runs (${writes} writes)`);
     const check = await checkEveryNewReplica(t, items, writers);
     recordFigures('restart: the target killed and restarted empty', {
       writes,
