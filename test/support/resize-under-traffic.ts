@@ -10,6 +10,7 @@
  * it only for being there and not newer (counted as excused). A scenario that resyncs the faulted
  * node itself afterwards checks every copy strictly: the resync must have repaired it.
  */
+import assert from 'node:assert/strict';
 import type { ClusterSettings } from '../../core/cluster/cluster-settings.js';
 import { computeStoreView, type StoreView } from '../../core/cluster/store-view.js';
 import { vbucketOfKey } from '../../core/cluster/vbucket-hash.js';
@@ -219,6 +220,13 @@ async function checkRefused(
     }
   }
   return { ...counts, examples };
+}
+
+/** Fails unless no copy was lost, older than its newest write, or other bytes. */
+export function assertNewestEverywhere(check: ResizeCheck): void {
+  assert.equal(check.lost, 0, check.examples.join('\n'));
+  assert.equal(check.stale, 0, check.examples.join('\n'));
+  assert.equal(check.wrong, 0, check.examples.join('\n'));
 }
 
 /** Keys added (or replaced as older) on the target by these runs. */

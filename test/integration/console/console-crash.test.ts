@@ -22,16 +22,14 @@ import type {
   ResponseOf,
 } from '../../../core/console/contract.js';
 import { fileCheckpointStore } from '../../../core/resync/resync-checkpoint.js';
-import { stampNow } from '../../../core/resync/timestamp.js';
 import { directConnector } from '../../../core/transport/node-connector.js';
-import {
-  ClusterClients,
-  flushAll,
-  makeDataset,
-  writeThroughView,
-} from '../../support/cluster-data.js';
 import { recordFigures } from '../../support/figures.js';
-import { WriterPool, checkNewestOnReplicas } from '../../support/live-traffic.js';
+import { WriterPool } from '../../support/live-traffic.js';
+import {
+  assertNewestEverywhere,
+  checkAfterResize,
+  seedResize,
+} from '../../support/resize-under-traffic.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 import { CLI_PATH } from '../../support/repo-paths.js';
 
@@ -135,17 +133,7 @@ describe('the console killed mid-resize, under writers', () => {
   it('carries the resize on from its checkpoints, redoing only unfinished vbuckets', async (t) => {
     const n = cluster.addresses;
     const old = n.slice(0, 3);
-    const items = makeDataset({ seed: 71, count: 4000, valueSizes: [1500] }).map((item) => ({
-      ...item,
-      stamp: stampNow(Date.now() - 60_000),
-    }));
-    const clients = new ClusterClients(connect);
-    try {
-      await flushAll(clients, n);
-      await writeThroughView(computeStoreView({ servers: old, newServers: [] }), items, clients);
-    } finally {
-      await clients.close();
-    }
+    const items = await seedResize({ servers: old, newServers: n }, 71, 4000, 1500);
     const writers = new WriterPool({
       view: computeStoreView({ servers: old, newServers: n }),
       keys: items.filter((_, i) => i % 4 === 0).map((item) => item.key),
@@ -226,21 +214,13 @@ describe('the console killed mid-resize, under writers', () => {
     );
     assert.ok(finishedAtKill > 0 && redone > 0, 'the kill came mid-resize');
 
-    const newest = writers.newestWrites();
-    const expected = items.map((item) => newest.get(item.key.toString('hex')) ?? item);
-    const check = await checkNewestOnReplicas(
-      computeStoreView({ servers: n, newServers: [] }),
-      expected,
-      connect,
-    );
-    assert.equal(check.lost, 0, check.examples.join('\n'));
-    assert.equal(check.stale, 0, check.examples.join('\n'));
-    assert.equal(check.wrong, 0, check.examples.join('\n'));
+    const check = await checkAfterResize({ servers: old, newServers: n }, items, writers);
+    assertNewestEverywhere(check);
     const writes = writers.stats().writes;
     assert.ok(writes >= 100, `the writers wrote during the runs (${writes} writes)`);
     recordFigures('console killed mid-resize', {
       writes,
-      keysChecked: expected.length,
+      keysChecked: check.keys,
       keysLost: check.lost,
       keysStale: check.stale,
       faults: 1,

@@ -17,17 +17,14 @@ import {
   fileCheckpointStore,
   type CheckpointStore,
 } from '../../../core/resync/resync-checkpoint.js';
-import { stampNow } from '../../../core/resync/timestamp.js';
 import { directConnector } from '../../../core/transport/node-connector.js';
-import {
-  ClusterClients,
-  flushAll,
-  makeDataset,
-  writeThroughView,
-  type TestItem,
-} from '../../support/cluster-data.js';
 import { recordFigures } from '../../support/figures.js';
-import { WriterPool, checkNewestOnReplicas } from '../../support/live-traffic.js';
+import { WriterPool } from '../../support/live-traffic.js';
+import {
+  assertNewestEverywhere,
+  checkAfterResize,
+  seedResize,
+} from '../../support/resize-under-traffic.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 
 const connect = directConnector({ timeoutMs: 2000, connectTimeoutMs: 2000 });
@@ -51,24 +48,7 @@ describe('resync checkpoints on real memcached, under writers', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function seed(seedNumber: number): Promise<TestItem[]> {
-    const clients = new ClusterClients(connect);
-    try {
-      await flushAll(clients, cluster.addresses);
-      const olderStamp = stampNow(Date.now() - 60_000);
-      const items = makeDataset({ seed: seedNumber, count: KEYS, valueSizes: [600] }).map(
-        (item) => ({ ...item, stamp: olderStamp }),
-      );
-      await writeThroughView(
-        computeStoreView({ servers: settings.servers, newServers: [] }),
-        items,
-        clients,
-      );
-      return items;
-    } finally {
-      await clients.close();
-    }
-  }
+  const seed = (seedNumber: number) => seedResize(settings, seedNumber, KEYS, 600);
 
   function run(
     store: CheckpointStore,
@@ -159,21 +139,13 @@ describe('resync checkpoints on real memcached, under writers', () => {
     );
     assert.equal((await store.load())?.done.length, second.vbuckets);
 
-    const newest = writers.newestWrites();
-    const expected = items.map((item) => newest.get(item.key.toString('hex')) ?? item);
-    const check = await checkNewestOnReplicas(
-      computeStoreView({ servers: settings.newServers, newServers: [] }),
-      expected,
-      connect,
-    );
-    assert.equal(check.lost, 0, check.examples.join('\n'));
-    assert.equal(check.stale, 0, check.examples.join('\n'));
-    assert.equal(check.wrong, 0, check.examples.join('\n'));
+    const check = await checkAfterResize(settings, items, writers);
+    assertNewestEverywhere(check);
     const writes = writers.stats().writes;
     assert.ok(writes >= 100, `the writers wrote during the runs (${writes} writes)`);
     recordFigures('checkpoint: cancelled, then carried on', {
       writes,
-      keysChecked: expected.length,
+      keysChecked: check.keys,
       keysLost: check.lost,
       keysStale: check.stale,
       faults: 1,

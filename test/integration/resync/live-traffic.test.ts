@@ -9,15 +9,8 @@ import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js'
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
 import { ResyncJob, type ResyncSummary } from '../../../core/resync/resync-engine.js';
-import { stampNow } from '../../../core/resync/timestamp.js';
 import { directConnector } from '../../../core/transport/node-connector.js';
-import {
-  ClusterClients,
-  flushAll,
-  makeDataset,
-  writeThroughView,
-  type TestItem,
-} from '../../support/cluster-data.js';
+import type { TestItem } from '../../support/cluster-data.js';
 import {
   ReaderPool,
   WriterPool,
@@ -26,6 +19,7 @@ import {
 } from '../../support/live-traffic.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 import { recordFigures } from '../../support/figures.js';
+import { seedResize } from '../../support/resize-under-traffic.js';
 
 const connect = directConnector();
 
@@ -53,24 +47,7 @@ describe('clients writing and reading during a 3 -> 4 resize', () => {
   after(() => cluster.stop());
 
   // Seeds the keys through the old view, a minute older than any write the test makes.
-  async function seed(seedNumber: number): Promise<TestItem[]> {
-    const clients = new ClusterClients();
-    try {
-      await flushAll(clients, cluster.addresses);
-      const olderStamp = stampNow(Date.now() - 60_000);
-      const items = makeDataset({ seed: seedNumber, count: KEYS, valueSizes: [VALUE_BYTES] }).map(
-        (item) => ({ ...item, stamp: olderStamp }),
-      );
-      await writeThroughView(
-        computeStoreView({ servers: settings.servers, newServers: [] }),
-        items,
-        clients,
-      );
-      return items;
-    } finally {
-      await clients.close();
-    }
-  }
+  const seed = (seedNumber: number) => seedResize(settings, seedNumber, KEYS, VALUE_BYTES);
 
   // Resyncs every node of new_servers at once while `writers` write, and counts their writes.
   async function resizeUnder(writers: WriterPool): Promise<RunFigures> {

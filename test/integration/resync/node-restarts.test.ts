@@ -12,17 +12,16 @@ import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js'
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { ResyncJob, type ResyncSummary } from '../../../core/resync/resync-engine.js';
 import { readTagRecord } from '../../../core/resync/tag-record.js';
-import { stampNow } from '../../../core/resync/timestamp.js';
 import { directConnector } from '../../../core/transport/node-connector.js';
-import {
-  ClusterClients,
-  flushAll,
-  makeDataset,
-  writeThroughView,
-  type TestItem,
-} from '../../support/cluster-data.js';
+import { ClusterClients, type TestItem } from '../../support/cluster-data.js';
 import { recordFigures } from '../../support/figures.js';
-import { WriterPool, checkNewestOnReplicas } from '../../support/live-traffic.js';
+import { WriterPool } from '../../support/live-traffic.js';
+import {
+  assertNewestEverywhere,
+  checkAfterResize,
+  seedResize,
+  type ResizeCheck,
+} from '../../support/resize-under-traffic.js';
 import {
   startCluster,
   type MemcachedCluster,
@@ -49,24 +48,7 @@ describe('nodes restarted empty mid-resync, under writers', () => {
   });
   after(() => cluster.stop());
 
-  async function seed(seedNumber: number): Promise<TestItem[]> {
-    const clients = new ClusterClients(connect);
-    try {
-      await flushAll(clients, cluster.addresses);
-      const olderStamp = stampNow(Date.now() - 60_000);
-      const items = makeDataset({ seed: seedNumber, count: KEYS, valueSizes: [600] }).map(
-        (item) => ({ ...item, stamp: olderStamp }),
-      );
-      await writeThroughView(
-        computeStoreView({ servers: settings.servers, newServers: [] }),
-        items,
-        clients,
-      );
-      return items;
-    } finally {
-      await clients.close();
-    }
-  }
+  const seed = (seedNumber: number) => seedResize(settings, seedNumber, KEYS, 600);
 
   function writersFor(items: readonly TestItem[], seedNumber: number): WriterPool {
     return new WriterPool({
@@ -119,22 +101,14 @@ describe('nodes restarted empty mid-resync, under writers', () => {
     t: TestContext,
     items: readonly TestItem[],
     writers: WriterPool,
-  ): Promise<{ checked: number; lost: number; stale: number }> {
-    const newest = writers.newestWrites();
-    const expected = items.map((item) => newest.get(item.key.toString('hex')) ?? item);
-    const check = await checkNewestOnReplicas(
-      computeStoreView({ servers: settings.newServers, newServers: [] }),
-      expected,
-      connect,
-    );
+  ): Promise<ResizeCheck> {
+    const check = await checkAfterResize(settings, items, writers);
     t.diagnostic(
-      `keys ${expected.length}, copies ${check.checked}: lost ${check.lost}, stale ${check.stale}`,
+      `keys ${check.keys}, copies ${check.copies}: lost ${check.lost}, stale ${check.stale}`,
     );
-    assert.equal(check.checked, expected.length * 2);
-    assert.equal(check.lost, 0, check.examples.join('\n'));
-    assert.equal(check.stale, 0, check.examples.join('\n'));
-    assert.equal(check.wrong, 0, check.examples.join('\n'));
-    return { checked: expected.length, lost: check.lost, stale: check.stale };
+    assert.equal(check.copies, items.length * 2);
+    assertNewestEverywhere(check);
+    return check;
   }
 
   function fullResync(node: string): Promise<ResyncSummary> {
@@ -180,7 +154,7 @@ describe('nodes restarted empty mid-resync, under writers', () => {
     const check = await checkEveryNewReplica(t, items, writers);
     recordFigures('restart: a source killed and restarted empty', {
       writes,
-      keysChecked: check.checked,
+      keysChecked: check.keys,
       keysLost: check.lost,
       keysStale: check.stale,
       faults: 1,
@@ -223,7 +197,7 @@ describe('nodes restarted empty mid-resync, under writers', () => {
     const check = await checkEveryNewReplica(t, items, writers);
     recordFigures('restart: the target killed and restarted empty', {
       writes,
-      keysChecked: check.checked,
+      keysChecked: check.keys,
       keysLost: check.lost,
       keysStale: check.stale,
       faults: 1,
