@@ -126,9 +126,14 @@ export class CheckpointWriter {
     this.done = new Map(done);
   }
 
-  markDone(vbucket: number, source: string): void {
-    this.done.set(vbucket, source);
+  /**
+   * Records vbuckets streamed to the end from `source`; resolves once a save holding them has been
+   * made (or failed), so that a vbucket announced as done is never one a crash would redo.
+   */
+  async recordDone(vbuckets: Iterable<number>, source: string): Promise<void> {
+    for (const vbucket of vbuckets) this.done.set(vbucket, source);
     this.requestSave();
+    await this.flush();
   }
 
   requestSave(): void {

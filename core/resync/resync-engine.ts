@@ -706,6 +706,8 @@ class ResyncRun {
               `${last?.pass ?? 0}; they were streamed, but no pass confirmed them (is the target evicting?)`,
           );
         }
+        // Saved before it is announced: what an operator saw done is never streamed again.
+        await this.checkpoint?.recordDone(vbuckets, source);
         for (const vbucket of vbuckets) this.setState(vbucket, { state: 'done', source });
       } catch (error) {
         if (this.signal.aborted) {
@@ -786,7 +788,6 @@ class ResyncRun {
 
   private setState(vbucket: number, state: VbucketState): void {
     this.state.set(vbucket, state);
-    if (state.state === 'done') this.checkpoint?.markDone(vbucket, state.source);
     this.options.observer?.onVbucketState?.(vbucket, state);
   }
 

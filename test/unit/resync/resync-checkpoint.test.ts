@@ -107,7 +107,7 @@ describe('resync checkpoints', () => {
     }
   });
 
-  it('coalesces saves while one is under way, and flush waits for the last change', async () => {
+  it('resolves a record once a save holds it, coalescing the changes made meanwhile', async () => {
     const saved: CheckpointRecord[] = [];
     let release: () => void = () => undefined;
     const store: CheckpointStore = {
@@ -119,14 +119,18 @@ describe('resync checkpoints', () => {
       },
     };
     const writer = new CheckpointWriter(store, base, new Map(), () => assert.fail('no failure'));
-    writer.markDone(1, 'a:1');
-    writer.markDone(2, 'a:1');
-    writer.markDone(3, 'b:1');
-    const flushed = writer.flush();
+    let isFirstRecorded = false;
+    const recorded = [
+      writer.recordDone([1], 'a:1').then(() => (isFirstRecorded = true)),
+      writer.recordDone([2], 'a:1'),
+      writer.recordDone([3], 'b:1'),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(isFirstRecorded, false, 'recorded before its save was made');
     release(); // the first save (vbucket 1 only, or all three)
     await new Promise((resolve) => setImmediate(resolve));
     release(); // at most one more, with everything
-    await flushed;
+    await Promise.all(recorded);
     assert.ok(saved.length <= 2, `${saved.length} saves for 3 changes under one slow save`);
     assert.deepEqual(saved.at(-1)?.done, [
       [1, 'a:1'],
@@ -143,10 +147,8 @@ describe('resync checkpoints', () => {
       save: () => Promise.reject(new Error('EACCES: permission denied')),
     };
     const writer = new CheckpointWriter(store, base, new Map(), (m) => failures.push(m));
-    writer.markDone(1, 'a:1');
-    await writer.flush();
-    writer.markDone(2, 'a:1');
-    await writer.flush();
+    await writer.recordDone([1], 'a:1');
+    await writer.recordDone([2], 'a:1');
     assert.equal(failures.length, 1);
     assert.match(failures[0] ?? '', /could not be saved at \/nowhere\/x\.json \(EACCES/);
   });
