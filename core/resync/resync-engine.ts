@@ -348,6 +348,8 @@ class ResyncRun {
   private readonly reconnects = new Map<string, number>();
   private readonly tuning: StreamTuning;
   private estimatedKeys = 0;
+  // The vbuckets each source's item count was already taken into the estimate for.
+  private readonly estimatedFrom = new Map<string, Set<number>>();
   private fatal: unknown;
   // Every connection of the run goes through it: a node restarted mid-run is caught at the next
   // connection the run makes to it (each retry after a dropped connection makes one).
@@ -693,7 +695,11 @@ class ResyncRun {
           },
           onNotice: (message) => this.options.observer?.onNotice?.(message),
           onSourceItems: (items) => {
-            this.estimatedKeys += items * sourceShare(vbuckets.size, this.heldBy.get(source) ?? 0);
+            // A stream started again (after a dropped link) is not more keys to move.
+            const counted = getOrCreate(this.estimatedFrom, source, () => new Set<number>());
+            const fresh = [...vbuckets].filter((vbucket) => !counted.has(vbucket));
+            for (const vbucket of fresh) counted.add(vbucket);
+            this.estimatedKeys += items * sourceShare(fresh.length, this.heldBy.get(source) ?? 0);
             this.options.observer?.onEstimate?.(Math.round(this.estimatedKeys));
           },
           tuning: this.tuning,
