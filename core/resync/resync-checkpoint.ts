@@ -106,6 +106,77 @@ export function resumableVbuckets(
   return { done: new Map(record.done) };
 }
 
+/** What a run starts its checkpoint from. */
+export interface CheckpointStart {
+  readonly store: CheckpointStore;
+  /** Take as done what an earlier run of this resync finished (when its checkpoint holds). */
+  readonly resume: boolean;
+  readonly scope: CheckpointScope;
+  /** The target's process now. */
+  readonly targetProcess: NodeProcess;
+  /** The vbuckets of this run's worklist. */
+  readonly worklist: ReadonlySet<number>;
+  /** The target's eviction counter now, when it could be read. */
+  readonly evictions: number | undefined;
+  readonly startedAt: string;
+  /** Says what became of the earlier run's checkpoint, and any failure to save. */
+  readonly notice: (message: string) => void;
+}
+
+/**
+ * Starts a run's checkpoint, carrying on from the earlier run's when asked and when it holds, and
+ * saves it at once (a run cut short before any vbucket finished still says which run it was).
+ * Returns the vbuckets to take as done, and the eviction reading to count from (the first run's).
+ */
+export async function startCheckpoint(start: CheckpointStart): Promise<{
+  readonly writer: CheckpointWriter;
+  readonly done: ReadonlyMap<number, string>;
+  readonly evictionsAtStart: number | undefined;
+}> {
+  const { store, scope, targetProcess, notice } = start;
+  let done: ReadonlyMap<number, string> = new Map();
+  let startedAt = start.startedAt;
+  let evictionsAtStart = start.evictions;
+  if (start.resume) {
+    try {
+      const record = await store.load();
+      const resumable =
+        record === undefined ? undefined : resumableVbuckets(record, scope, targetProcess);
+      if (record === undefined || resumable === undefined) {
+        notice(`no checkpoint of an earlier run at ${store.where}: streaming every vbucket`);
+      } else if ('reason' in resumable) {
+        notice(`the checkpoint at ${store.where} was not used: ${resumable.reason}`);
+      } else {
+        done = new Map([...resumable.done].filter(([vbucket]) => start.worklist.has(vbucket)));
+        startedAt = record.startedAt;
+        evictionsAtStart = record.evictionsAtStart ?? start.evictions;
+        notice(
+          `carrying on from the checkpoint of the run started ${record.startedAt}: ${done.size} of ` +
+            `the ${start.worklist.size} vbuckets were streamed then and are not streamed again`,
+        );
+      }
+    } catch (error) {
+      notice(
+        `the checkpoint could not be read (${(error as Error).message}): streaming every vbucket`,
+      );
+    }
+  }
+  const writer = new CheckpointWriter(
+    store,
+    {
+      version: VERSION,
+      ...scope,
+      targetProcess,
+      ...(evictionsAtStart === undefined ? {} : { evictionsAtStart }),
+      startedAt,
+    },
+    done,
+    notice,
+  );
+  writer.requestSave();
+  return { writer, done, evictionsAtStart };
+}
+
 /**
  * Saves a run's checkpoint as vbuckets finish. Saves never overlap and never queue up: while one
  * is under way, later changes wait for the next. A failed save is reported once and the run goes

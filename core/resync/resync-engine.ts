@@ -25,10 +25,9 @@ import type { MemcachedClient } from '../memcached/client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { RestartWatch } from './node-process.js';
 import {
-  CheckpointWriter,
-  resumableVbuckets,
-  type CheckpointScope,
+  startCheckpoint,
   type CheckpointStore,
+  type CheckpointWriter,
 } from './resync-checkpoint.js';
 import { PauseGate } from './pause-gate.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -441,63 +440,26 @@ class ResyncRun {
     if (option === undefined || this.restrictedTo !== undefined || targetProcess === undefined) {
       return evictions;
     }
-    const scope: CheckpointScope = {
-      target: this.options.target,
-      settings: {
-        servers: this.options.settings.servers,
-        newServers: this.options.settings.newServers,
+    const { settings } = this.options;
+    const started = await startCheckpoint({
+      ...option,
+      scope: {
+        target: this.options.target,
+        settings: { servers: settings.servers, newServers: settings.newServers },
+        full: this.options.full,
+        vbucketCount: this.vbucketCount,
+        replicaCount: this.options.replicas ?? DEFAULT_REPLICAS,
       },
-      full: this.options.full,
-      vbucketCount: this.vbucketCount,
-      replicaCount: this.options.replicas ?? DEFAULT_REPLICAS,
-    };
-    let done: ReadonlyMap<number, string> = new Map();
-    let startedAt = this.startedAt.toISOString();
-    let evictionsAtStart = evictions;
-    if (option.resume) {
-      const notice = (message: string) => this.options.observer?.onNotice?.(message);
-      try {
-        const record = await option.store.load();
-        const resumable =
-          record === undefined ? undefined : resumableVbuckets(record, scope, targetProcess);
-        if (record === undefined || resumable === undefined) {
-          notice(
-            `no checkpoint of an earlier run at ${option.store.where}: streaming every vbucket`,
-          );
-        } else if ('reason' in resumable) {
-          notice(`the checkpoint at ${option.store.where} was not used: ${resumable.reason}`);
-        } else {
-          done = new Map([...resumable.done].filter(([vbucket]) => this.state.has(vbucket)));
-          startedAt = record.startedAt;
-          evictionsAtStart = record.evictionsAtStart ?? evictions;
-          notice(
-            `carrying on from the checkpoint of the run started ${record.startedAt}: ${done.size} of ` +
-              `the ${this.state.size} vbuckets were streamed then and are not streamed again`,
-          );
-        }
-      } catch (error) {
-        notice(
-          `the checkpoint could not be read (${(error as Error).message}): streaming every vbucket`,
-        );
-      }
-    }
-    this.checkpoint = new CheckpointWriter(
-      option.store,
-      {
-        version: 1,
-        ...scope,
-        targetProcess,
-        ...(evictionsAtStart === undefined ? {} : { evictionsAtStart }),
-        startedAt,
-      },
-      done,
-      (message) => this.options.observer?.onNotice?.(message),
-    );
-    for (const [vbucket, source] of done) this.setState(vbucket, { state: 'done', source });
-    this.resumedVbuckets = done.size;
-    // Saved at once: a run cut short before any vbucket finished still says which run it was.
-    this.checkpoint.requestSave();
-    return evictionsAtStart;
+      targetProcess,
+      worklist: new Set(this.state.keys()),
+      evictions,
+      startedAt: this.startedAt.toISOString(),
+      notice: (message) => this.options.observer?.onNotice?.(message),
+    });
+    this.checkpoint = started.writer;
+    for (const [vbucket, source] of started.done) this.setState(vbucket, { state: 'done', source });
+    this.resumedVbuckets = started.done.size;
+    return started.evictionsAtStart;
   }
 
   /** Reads the target's evictions and, when all is well, writes the tag record. */
