@@ -4,9 +4,9 @@
  * wizard changes, so a console closed or crashed mid-resize opens where it was. A file that cannot
  * be read is moved aside and reported, never lost and never fatal to the other wizards.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { safeFileName } from '../util/safe-file-name.js';
 import { z } from 'zod';
 import { LocalIoError } from '../errors.js';
 import { writePrivateFile } from '../util/write-private-file.js';
@@ -91,9 +91,14 @@ export class WizardStore {
     return next;
   }
 
-  // Cluster ids are UUIDs, or "demo"; a hand-edited clusters.json may hold anything else.
+  // Cluster ids are UUIDs, or "demo"; anything else (a hand-edited clusters.json) gets a name made
+  // from its hash, so that no id can reach outside the folder. Not safeFileName's rule, on purpose:
+  // a wizard saved by an earlier version must be found again under the name it was saved as.
   private fileFor(clusterId: string): string {
-    return join(this.dir, `${safeFileName(clusterId)}.json`);
+    const name = /^[A-Za-z0-9_-]{1,100}$/.test(clusterId)
+      ? clusterId
+      : `cluster-${createHash('sha256').update(clusterId).digest('hex').slice(0, 32)}`;
+    return join(this.dir, `${name}.json`);
   }
 
   private async write(file: string, text: string): Promise<void> {
