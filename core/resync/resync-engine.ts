@@ -532,9 +532,14 @@ class ResyncRun {
         return await this.watch.connector(this.options.target, 'finish');
       } catch (error) {
         if (!isTransient(error) || attempt > this.tuning.reconnectAttempts) throw error;
-        await sleep(this.tuning.reconnectDelayMs * 2 ** (attempt - 1));
+        await sleep(this.reconnectDelay(attempt));
       }
     }
+  }
+
+  /** The wait before reconnect `attempt` (from 1): the first delay, doubled each time. */
+  private reconnectDelay(attempt: number): number {
+    return this.tuning.reconnectDelayMs * 2 ** (attempt - 1);
   }
 
   /**
@@ -689,7 +694,7 @@ class ResyncRun {
         const attempt = (this.reconnects.get(source) ?? 0) + 1;
         if (isTransient(cause) && attempt <= this.tuning.reconnectAttempts) {
           this.reconnects.set(source, attempt);
-          const delay = this.tuning.reconnectDelayMs * 2 ** (attempt - 1);
+          const delay = this.reconnectDelay(attempt);
           this.options.observer?.onNotice?.(
             `${(cause as Error).message}; streaming ${source}'s ${vbuckets.size} unfinished vbuckets again in ` +
               `${(delay / 1000).toFixed(1)} s (attempt ${attempt} of ${this.tuning.reconnectAttempts})`,
