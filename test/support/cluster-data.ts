@@ -184,6 +184,17 @@ export async function checkPlacement(
   return { checked, wrong };
 }
 
+/** A test's cluster before a resize: `nodes` emptied, then `items` written through `servers`. */
+export async function seedCluster(
+  clients: ClusterClients,
+  nodes: readonly string[],
+  servers: readonly string[],
+  items: readonly TestItem[],
+): Promise<void> {
+  await flushAll(clients, nodes);
+  await writeThroughView(computeStoreView({ servers, newServers: [] }), items, clients);
+}
+
 /** Empties every node (a test's fresh start; Astaire itself never flushes anything). */
 export async function flushAll(clients: ClusterClients, nodes: readonly string[]): Promise<void> {
   await Promise.all(

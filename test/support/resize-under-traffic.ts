@@ -17,13 +17,7 @@ import { vbucketOfKey } from '../../core/cluster/vbucket-hash.js';
 import type { ResyncSummary } from '../../core/resync/resync-engine.js';
 import { isNewerStamp, stampNow } from '../../core/resync/timestamp.js';
 import { directConnector, type NodeConnector } from '../../core/transport/node-connector.js';
-import {
-  ClusterClients,
-  flushAll,
-  makeDataset,
-  writeThroughView,
-  type TestItem,
-} from './cluster-data.js';
+import { ClusterClients, makeDataset, seedCluster, type TestItem } from './cluster-data.js';
 import {
   WriterPool,
   checkNewestOnReplicas,
@@ -49,17 +43,13 @@ export async function seedResize(
 ): Promise<TestItem[]> {
   const clients = new ClusterClients(directConnector({ timeoutMs: 5000 }));
   try {
-    await flushAll(clients, [...new Set([...settings.servers, ...settings.newServers])]);
     const olderStamp = stampNow(Date.now() - 60_000);
     const items = makeDataset({ seed, count, valueSizes: [valueBytes] }).map((item) => ({
       ...item,
       stamp: olderStamp,
     }));
-    await writeThroughView(
-      computeStoreView({ servers: settings.servers, newServers: [] }),
-      items,
-      clients,
-    );
+    const nodes = [...new Set([...settings.servers, ...settings.newServers])];
+    await seedCluster(clients, nodes, settings.servers, items);
     return items;
   } finally {
     await clients.close();

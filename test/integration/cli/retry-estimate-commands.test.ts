@@ -9,12 +9,7 @@ import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
 import { computeWorklist } from '../../../core/cluster/worklist.js';
 import type { ResizeEstimate } from '../../../core/resize/plan-estimate.js';
 import { readTagRecord } from '../../../core/resync/tag-record.js';
-import {
-  ClusterClients,
-  flushAll,
-  makeDataset,
-  writeThroughView,
-} from '../../support/cluster-data.js';
+import { ClusterClients, seedCluster, makeDataset } from '../../support/cluster-data.js';
 import { runCliCaptured as astaire, writeSettingsFile } from '../../support/cli-harness.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 
@@ -32,12 +27,7 @@ describe('astaire resync --only-vbuckets/--source and astaire plan --estimate', 
     file = writeSettingsFile(
       `servers=${settings.servers.join(',')}\nnew_servers=${settings.newServers.join(',')}\n`,
     );
-    await flushAll(clients, n);
-    await writeThroughView(
-      computeStoreView({ servers: settings.servers, newServers: [] }),
-      items,
-      clients,
-    );
+    await seedCluster(clients, n, settings.servers, items);
   });
   after(async () => {
     await clients.close();

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildPlan } from '../../../core/cluster/plan.js';
-import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { ClusterStore } from '../../../core/console/cluster-store.js';
 import { ConsoleService } from '../../../core/console/console-service.js';
 import type {
@@ -22,9 +21,8 @@ import { EventBatcher } from '../../../core/console/event-batcher.js';
 import {
   ClusterClients,
   checkPlacement,
-  flushAll,
+  seedCluster,
   makeDataset,
-  writeThroughView,
   type TestItem,
 } from '../../support/cluster-data.js';
 import { callService, jobFinished } from '../../support/console-calls.js';
@@ -54,8 +52,7 @@ describe('the console service on a real cluster', () => {
   async function seed(items: readonly TestItem[], servers: readonly string[]): Promise<void> {
     const clients = new ClusterClients();
     try {
-      await flushAll(clients, n);
-      await writeThroughView(computeStoreView({ servers, newServers: [] }), items, clients);
+      await seedCluster(clients, n, servers, items);
     } finally {
       await clients.close();
     }

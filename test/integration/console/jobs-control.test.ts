@@ -25,8 +25,8 @@ import {
   ClusterClients,
   checkPlacement,
   flushAll,
+  seedCluster,
   makeDataset,
-  writeThroughView,
   type TestItem,
 } from '../../support/cluster-data.js';
 import { callService, jobFinished } from '../../support/console-calls.js';
@@ -48,8 +48,7 @@ describe('pausing, retrying and estimating jobs on a real cluster', () => {
     jobFinished(() => events, waiters, jobId, timeoutMs);
 
   async function seed(items: readonly TestItem[], servers: readonly string[]): Promise<void> {
-    await flushAll(clients, n);
-    await writeThroughView(computeStoreView({ servers, newServers: [] }), items, clients);
+    await seedCluster(clients, n, servers, items);
   }
 
   /**

@@ -10,14 +10,12 @@ import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { computeStoreView } from '../../../core/cluster/store-view.js';
 import type { ActivityEntry } from '../../../core/console/contract.js';
 import {
   ClusterClients,
   checkPlacement,
-  flushAll,
+  seedCluster,
   makeDataset,
-  writeThroughView,
   type TestItem,
 } from '../../support/cluster-data.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
@@ -46,8 +44,7 @@ describe('the resize wizard on a real cluster, by hand', () => {
   async function seed(items: readonly TestItem[], servers: readonly string[]): Promise<void> {
     const clients = new ClusterClients();
     try {
-      await flushAll(clients, n);
-      await writeThroughView(computeStoreView({ servers, newServers: [] }), items, clients);
+      await seedCluster(clients, n, servers, items);
     } finally {
       await clients.close();
     }

@@ -6,15 +6,13 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { ResyncJob, type ResyncSummary } from '../../../core/resync/resync-engine.js';
 import { directConnector } from '../../../core/transport/node-connector.js';
 import {
   ClusterClients,
   checkPlacement,
-  flushAll,
+  seedCluster,
   makeDataset,
-  writeThroughView,
 } from '../../support/cluster-data.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
 
@@ -56,12 +54,7 @@ describe('a paused resync', () => {
     const items = makeDataset({ seed: 81, count: 4000, valueSizes: [1000] });
     const clients = new ClusterClients(connect);
     try {
-      await flushAll(clients, n);
-      await writeThroughView(
-        computeStoreView({ servers: settings.servers, newServers: [] }),
-        items,
-        clients,
-      );
+      await seedCluster(clients, n, settings.servers, items);
     } finally {
       await clients.close();
     }
