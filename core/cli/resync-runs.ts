@@ -2,8 +2,10 @@
  * Running resyncs from the CLI (`resync`, `resize`, `demo`): the job options every command builds
  * the same way, several targets at a time, live progress or JSON events, and each summary.
  */
+import { resolve } from 'node:path';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { formatSettingsWarning, type SettingsWarning } from '../cluster/settings-lint.js';
+import { checkpointStoreIn } from '../resync/resync-checkpoint.js';
 import { ResyncJob, type ResyncOptions, type ResyncSummary } from '../resync/resync-engine.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { byteRateOption, type OptionSpec } from './cli-args.js';
@@ -12,8 +14,6 @@ import { MODEL_OPTIONS, modelOptions } from './model-options.js';
 import { HumanResyncProgress, jsonResyncObserver, renderResyncSummary } from './resync-report.js';
 import { summaryToJson } from '../resync/resync-summary-json.js';
 import { runPool } from '../util/run-pool.js';
-import { checkpointFileName, fileCheckpointStore } from '../resync/resync-checkpoint.js';
-import { join, resolve } from 'node:path';
 
 /** The options every command that runs resyncs takes (resync, resize). */
 export const RESYNC_RUN_OPTIONS = {
@@ -76,9 +76,7 @@ export function resyncJobOptions(target: string, request: ResyncRequest, io: Cli
       ? {}
       : {
           checkpoint: {
-            store: fileCheckpointStore(
-              join(resolve(io.cwd, request.checkpoint), checkpointFileName(target)),
-            ),
+            store: checkpointStoreIn(resolve(io.cwd, request.checkpoint), target),
             resume: true,
           },
         }),

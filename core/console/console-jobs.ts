@@ -21,7 +21,7 @@ import {
   type ResyncOptions,
   type ResyncSummary,
 } from '../resync/resync-engine.js';
-import { checkpointFileName, fileCheckpointStore } from '../resync/resync-checkpoint.js';
+import { checkpointStoreIn } from '../resync/resync-checkpoint.js';
 import type { MeasuredRate } from '../resize/plan-estimate.js';
 import { summaryToJson } from '../resync/resync-summary-json.js';
 import { verifyResize } from '../resync/verify.js';
@@ -201,8 +201,8 @@ export class JobRunner {
   ): Pick<ResyncOptions, 'checkpoint'> {
     const dir = this.options.checkpointDir;
     if (request.kind !== 'resize' || dir === undefined) return {};
-    const file = join(dir, safeFileName(request.clusterId), checkpointFileName(target));
-    return { checkpoint: { store: fileCheckpointStore(file), resume: request.resume === true } };
+    const store = checkpointStoreIn(join(dir, safeFileName(request.clusterId)), target);
+    return { checkpoint: { store, resume: request.resume === true } };
   }
 
   private resyncRequest(

@@ -10,6 +10,7 @@
  * run's reading: an item evicted between two runs is as lost as one evicted during either.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { ConfigError, LocalIoError } from '../errors.js';
 import { parseJsonFile } from '../util/parse-json-file.js';
@@ -54,6 +55,11 @@ export interface CheckpointStore {
 /** The file name of a target's checkpoint in a folder of them. */
 export function checkpointFileName(target: string): string {
   return `${safeFileName(target)}.json`;
+}
+
+/** The checkpoint of `target`'s resync in a folder of them (one file per target). */
+export function checkpointStoreIn(folder: string, target: string): CheckpointStore {
+  return fileCheckpointStore(join(folder, checkpointFileName(target)));
 }
 
 /** A checkpoint in a file, written atomically and readable by its owner only. */
