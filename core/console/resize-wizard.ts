@@ -111,7 +111,8 @@ export class ResizeWizards {
         if (next !== record) {
           await this.options.store.save(next);
           notices.push(
-            `the resize of "${clusterName}" was interrupted while a step ran: run that step again`,
+            `the resize of "${clusterName}" was interrupted while a step ran: run that step ` +
+              'again (a resync carries on from what it had finished)',
           );
         }
       }
