@@ -10,8 +10,10 @@ export function ErrorNotice(props: {
   /** What could not be done, e.g. "Could not estimate the work". */
   readonly what: string;
   readonly id?: string;
+  /** Offers "Try again" (for a read that may succeed on a second go: a dropped link, a restart). */
+  readonly onRetry?: () => void;
 }) {
-  const { error, what, id } = props;
+  const { error, what, id, onRetry } = props;
   if (error.code === 'NOT_YET') {
     return (
       <p className="notice" role="status" id={id}>
@@ -22,6 +24,14 @@ export function ErrorNotice(props: {
   return (
     <p className="error" role="alert" id={id}>
       {what}: {error.message} <span className="error-code">{error.code}</span>
+      {onRetry !== undefined && (
+        <>
+          {' '}
+          <button type="button" onClick={onRetry}>
+            Try again
+          </button>
+        </>
+      )}
     </p>
   );
 }

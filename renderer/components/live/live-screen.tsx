@@ -6,7 +6,8 @@
 import { useState } from 'react';
 import type { JobSummary } from '../../../core/console/contract.js';
 import { selectWatchedJobId } from '../../store/jobs-slice.js';
-import { useConsole } from '../console-context.js';
+import { useConsole, useConsoleClient } from '../console-context.js';
+import { ErrorNotice } from '../error-notice.js';
 import { useNodeIndex } from './cluster-nodes.js';
 import { FailuresPanel } from './failures-panel.js';
 import { JobControls } from './job-controls.js';
@@ -26,10 +27,22 @@ export function LiveScreen() {
   const jobId = useConsole(selectWatchedJobId);
   const job = useConsole((state) => (jobId === null ? undefined : state.jobsById[jobId]));
   const setView = useConsole((state) => state.setView);
+  // Without the list, "no job has run" could be false: the failure is said instead.
+  const jobsError = useConsole((state) => state.jobsError);
+  const loadJobs = useConsole((state) => state.loadJobs);
+  const client = useConsoleClient();
   return (
     <div className="live-screen">
       <JobPicker clusterId={clusterId} jobId={jobId} />
-      {job === undefined ? (
+      {job === undefined && jobsError !== null ? (
+        <section className="panel">
+          <ErrorNotice
+            error={jobsError}
+            what="Could not list this cluster's jobs"
+            onRetry={() => void loadJobs(client)}
+          />
+        </section>
+      ) : job === undefined ? (
         <section className="panel empty">
           <p className="muted">No job has run on this cluster yet.</p>
           <button type="button" onClick={() => setView('resync')}>

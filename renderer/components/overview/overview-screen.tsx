@@ -7,6 +7,7 @@ import type { ClusterSummary } from '../../../core/console/contract.js';
 import { selectSelectedCluster, selectSelectedStatus } from '../../store/clusters-slice.js';
 import { useClusterPlan } from '../plan/use-cluster-plan.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
+import { ErrorNotice } from '../error-notice.js';
 import { formatTime } from '../format-time.js';
 import { nodeIndexes } from '../node-order.js';
 import { NodeTable } from './node-table.js';
@@ -28,6 +29,7 @@ function ClusterOverview({ cluster }: { readonly cluster: ClusterSummary }) {
   const client = useConsoleClient();
   const status = useConsole(selectSelectedStatus);
   const preview = useClusterPlan(cluster);
+  const loadPreview = useConsole((state) => state.loadPreview);
   const refreshStatus = useConsole((state) => state.refreshStatus);
   const openClusterEditor = useConsole((state) => state.openClusterEditor);
   const { servers, newServers } = cluster;
@@ -93,9 +95,11 @@ function ClusterOverview({ cluster }: { readonly cluster: ClusterSummary }) {
       </section>
       {preview.error !== null ? (
         <section className="panel" aria-label="vbucket allocation">
-          <p className="error" role="alert">
-            Could not compute the vbucket allocation: {preview.error.message}
-          </p>
+          <ErrorNotice
+            error={preview.error}
+            what="Could not compute the vbucket allocation"
+            onRetry={() => void loadPreview(client, cluster.id)}
+          />
         </section>
       ) : preview.value === null ? (
         <section className="panel" aria-label="vbucket allocation" aria-busy="true">

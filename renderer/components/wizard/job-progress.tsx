@@ -6,6 +6,7 @@ import type { JobSummary, ResyncSummaryJson } from '../../../core/console/contra
 import { formatCount } from '../../../core/util/format-units.js';
 import type { TargetProgress } from '../../store/jobs-slice.js';
 import { useConsole } from '../console-context.js';
+import { ErrorNotice } from '../error-notice.js';
 
 /** One target's resync, as counted from its vbuckets' states or, once over, its summary. */
 export interface TargetTally {
@@ -108,11 +109,7 @@ export function JobProgress(props: { readonly jobId: string; readonly earlierRun
           Open live view
         </button>
       </div>
-      {job?.error !== undefined && (
-        <p className="error" role="alert">
-          {job.error.message}
-        </p>
-      )}
+      {job?.error !== undefined && <ErrorNotice error={job.error} what="The resync job failed" />}
       {targets.length > 0 && (
         <table className="node-table wizard-targets">
           <caption>Resync of each target</caption>

@@ -299,4 +299,19 @@ describe('LiveScreen', () => {
     const markup = renderInConsole(<LiveScreen />, storeWithCluster());
     assert.match(markup, /No job has run on this cluster yet/);
   });
+
+  it('says the job list could not be read, rather than that no job has run, and offers to retry', () => {
+    const store = storeWithCluster();
+    store.setState({
+      jobsError: {
+        code: 'CONNECTION_LOST',
+        message: 'the console went away',
+        detail: { stage: 'connect' },
+      },
+    });
+    const markup = renderInConsole(<LiveScreen />, store);
+    assert.match(markup, /Could not list this cluster&#x27;s jobs: the console went away/);
+    assert.match(markup, /<button type="button">Try again<\/button>/);
+    assert.doesNotMatch(markup, /No job has run/);
+  });
 });

@@ -165,5 +165,6 @@ describe('cluster overview', () => {
     const failed = renderStatic(store, <OverviewScreen />);
     assert.match(failed, /role="alert">Could not compute the vbucket allocation: no cluster/);
     assert.doesNotMatch(failed, /role="grid"/);
+    assert.match(failed, /UNKNOWN_CLUSTER<\/span> <button type="button">Try again<\/button>/);
   });
 });
