@@ -266,9 +266,6 @@ export const selectJob = (jobId: string) => (state: ConsoleState) => state.jobsB
 export const selectJobList = (state: ConsoleState): JobSummary[] =>
   Object.values(state.jobsById).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 
-export const selectRunningJobCount = (state: ConsoleState): number =>
-  Object.values(state.jobsById).filter((job) => job.state === 'running').length;
-
 /** A cluster's jobs, newest first: a derived array, so read it with `useShallow`. */
 export const selectClusterJobs =
   (clusterId: string | null) =>
@@ -320,8 +317,3 @@ export const selectTargetTally =
   (jobId: string, target: string) =>
   (state: ConsoleState): VbucketTally =>
     state.jobProgress[jobId]?.targets[target]?.tally ?? EMPTY_TALLY;
-
-export const selectTargetProgress =
-  (jobId: string, target: string) =>
-  (state: ConsoleState): TargetProgress | undefined =>
-    state.jobProgress[jobId]?.targets[target];
