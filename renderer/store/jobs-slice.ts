@@ -241,7 +241,8 @@ interface MutableTarget {
   lastPass?: PassReport;
 }
 
-const EMPTY_TALLY: VbucketTally = { pending: 0, streaming: 0, done: 0, failed: 0 };
+/** The tally of a target no event has named yet. */
+export const EMPTY_TALLY: VbucketTally = { pending: 0, streaming: 0, done: 0, failed: 0 };
 
 // The tally moves the vbucket from its old state's count to its new one: a batch of 1,024 events
 // costs 1,024 small steps, and no reader ever counts the whole record again.
