@@ -129,6 +129,9 @@ export function countOf(count: number, noun: string, nouns = `${noun}s`): string
   return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
 }
 
+/** Bytes in a MiB: rate limits are typed, and throughput charted, in MiB/s. */
+export const MIB = 1024 * 1024;
+
 /** A rate limit as the operator reads it: 0 is no limit. */
 export function formatRateLimit(bytesPerSecond: number): string {
   return bytesPerSecond <= 0 ? 'no limit' : `${formatBytes(bytesPerSecond)}/s`;
