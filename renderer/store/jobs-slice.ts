@@ -54,11 +54,6 @@ export interface JobsSlice {
   /** Oldest first, at most NOTICE_CAPACITY. */
   readonly notices: readonly Notice[];
   readonly jobsError: ErrorPayload | null;
-  /**
-   * jobId -> whether it fills every vbucket a target will hold, for the jobs this console started:
-   * a summary says so only once a target has ended, and a retry must ask for the same.
-   */
-  readonly fullByJob: Readonly<Record<string, boolean>>;
   loadJobs(client: ConsoleClient): Promise<void>;
   /**
    * Starts a job and records it at once (its job-started event may come after the operator is
@@ -78,7 +73,6 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set) => ({
   jobProgress: {},
   notices: [],
   jobsError: null,
-  fullByJob: {},
 
   async loadJobs(client) {
     try {
@@ -93,9 +87,6 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set) => ({
     const job = await client.invoke('jobs:start', request);
     set((state) => ({
       jobsById: { ...state.jobsById, [job.id]: newerOf(state.jobsById[job.id], job) },
-      ...(request.kind === 'verify'
-        ? {}
-        : { fullByJob: { ...state.fullByJob, [job.id]: request.full } }),
     }));
     return job;
   },
