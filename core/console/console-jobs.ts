@@ -86,6 +86,7 @@ export class JobRunner {
         startedAt: new Date().toISOString(),
         rateLimit: request.kind === 'verify' ? 0 : (request.rateLimit ?? 0),
         isPaused: false,
+        ...(request.kind === 'verify' ? {} : { full: request.full }),
         ...(request.kind === 'resync' ? retryFields(request) : {}),
         resyncs: [],
       },

@@ -160,6 +160,11 @@ export interface JobSummary {
   readonly rateLimit: number;
   /** Paused: no key is sent until it is resumed (sources keep being read into the spill queue). */
   readonly isPaused: boolean;
+  /**
+   * Resync and resize: whether every vbucket a target will hold is filled, not only those it
+   * gains; a retry asks for the same. Absent for verify.
+   */
+  readonly full?: boolean;
   /** Set when the job covers only some vbuckets of its target's worklist (a retry). */
   readonly vbuckets?: readonly number[];
   readonly source?: string;

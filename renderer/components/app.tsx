@@ -65,12 +65,11 @@ export function App() {
   );
 }
 
-function Screen({ view }: { readonly view: ConsoleView }) {
+// The cluster editor replaces the tabs (App shows it before them), so it is not one of these.
+function Screen({ view }: { readonly view: Exclude<ConsoleView, 'edit-cluster'> }) {
   switch (view) {
     case 'overview':
       return <OverviewScreen />;
-    case 'edit-cluster':
-      return <ClusterEditor />;
     case 'plan':
       return <PlanScreen />;
     case 'wizard':

@@ -54,11 +54,6 @@ export interface JobsSlice {
   /** Oldest first, at most NOTICE_CAPACITY. */
   readonly notices: readonly Notice[];
   readonly jobsError: ErrorPayload | null;
-  /**
-   * jobId -> whether it fills every vbucket a target will hold, for the jobs this console started:
-   * a summary says so only once a target has ended, and a retry must ask for the same.
-   */
-  readonly fullByJob: Readonly<Record<string, boolean>>;
   loadJobs(client: ConsoleClient): Promise<void>;
   /**
    * Starts a job and records it at once (its job-started event may come after the operator is
@@ -78,7 +73,6 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set) => ({
   jobProgress: {},
   notices: [],
   jobsError: null,
-  fullByJob: {},
 
   async loadJobs(client) {
     try {
@@ -93,9 +87,6 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set) => ({
     const job = await client.invoke('jobs:start', request);
     set((state) => ({
       jobsById: { ...state.jobsById, [job.id]: newerOf(state.jobsById[job.id], job) },
-      ...(request.kind === 'verify'
-        ? {}
-        : { fullByJob: { ...state.fullByJob, [job.id]: request.full } }),
     }));
     return job;
   },
@@ -241,7 +232,8 @@ interface MutableTarget {
   lastPass?: PassReport;
 }
 
-const EMPTY_TALLY: VbucketTally = { pending: 0, streaming: 0, done: 0, failed: 0 };
+/** The tally of a target no event has named yet. */
+export const EMPTY_TALLY: VbucketTally = { pending: 0, streaming: 0, done: 0, failed: 0 };
 
 // The tally moves the vbucket from its old state's count to its new one: a batch of 1,024 events
 // costs 1,024 small steps, and no reader ever counts the whole record again.
@@ -265,9 +257,6 @@ export const selectJob = (jobId: string) => (state: ConsoleState) => state.jobsB
 /** Every job, newest first: a derived array, so read it with `useShallow`. */
 export const selectJobList = (state: ConsoleState): JobSummary[] =>
   Object.values(state.jobsById).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-
-export const selectRunningJobCount = (state: ConsoleState): number =>
-  Object.values(state.jobsById).filter((job) => job.state === 'running').length;
 
 /** A cluster's jobs, newest first: a derived array, so read it with `useShallow`. */
 export const selectClusterJobs =
@@ -320,8 +309,3 @@ export const selectTargetTally =
   (jobId: string, target: string) =>
   (state: ConsoleState): VbucketTally =>
     state.jobProgress[jobId]?.targets[target]?.tally ?? EMPTY_TALLY;
-
-export const selectTargetProgress =
-  (jobId: string, target: string) =>
-  (state: ConsoleState): TargetProgress | undefined =>
-    state.jobProgress[jobId]?.targets[target];

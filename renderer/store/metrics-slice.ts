@@ -3,8 +3,9 @@
  * ring buffer, plus each target's latest running totals.
  *
  * The ring buffers are written in place (O(1) per sample, no copying of 600-sample arrays ten
- * times a second), so their identity never changes: a component reads `throughputRevision`, which
- * every batch with samples bumps, or subscribes and reads the buffer into a ref.
+ * times a second), so their identity never changes: a component selects a value that moves with
+ * its buffer (`selectTargetSampleAt`, the newest sample's time), or subscribes and reads the
+ * buffer into a ref.
  */
 import type { ConsoleEvent, NodeCounters, ThroughputSample } from '../../core/console/contract.js';
 import type { ConsoleState, SliceChange, SliceCreator } from './console-state.js';
@@ -96,8 +97,6 @@ function dropOldestSeries(
   }
   return throughput;
 }
-
-export const selectThroughputRevision = (state: ConsoleState) => state.throughputRevision;
 
 export const selectSeries =
   (jobId: string, target: string, node: string) =>

@@ -98,6 +98,13 @@ export const createWizardSlice: SliceCreator<WizardSlice> = (set, get) => {
         : alongside,
     );
 
+  // A call that changes the wizard: the revision is read before it starts, so an event that comes
+  // while it runs wins over its answer.
+  const changeWizard = async (clusterId: string, call: () => Promise<ResizeWizard | null>) => {
+    const revision = revisionOf(clusterId);
+    keepAnswer(clusterId, revision, await call());
+  };
+
   return {
     wizards: {},
 
@@ -123,32 +130,22 @@ export const createWizardSlice: SliceCreator<WizardSlice> = (set, get) => {
     },
 
     async beginWizard(client, clusterId, newServers) {
-      const revision = revisionOf(clusterId);
-      keepAnswer(
-        clusterId,
-        revision,
-        await client.invoke('wizard:begin', { clusterId, newServers }),
-      );
+      await changeWizard(clusterId, () => client.invoke('wizard:begin', { clusterId, newServers }));
     },
 
     async runWizardStep(client, request) {
-      const revision = revisionOf(request.clusterId);
-      keepAnswer(request.clusterId, revision, await client.invoke('wizard:run-step', request));
+      await changeWizard(request.clusterId, () => client.invoke('wizard:run-step', request));
     },
 
     async overrideWizardBlockers(client, clusterId, reason) {
-      const revision = revisionOf(clusterId);
-      keepAnswer(
-        clusterId,
-        revision,
-        await client.invoke('wizard:override', { clusterId, reason }),
-      );
+      await changeWizard(clusterId, () => client.invoke('wizard:override', { clusterId, reason }));
     },
 
     async abandonWizard(client, clusterId) {
-      const revision = revisionOf(clusterId);
-      await client.invoke('wizard:abandon', { clusterId });
-      keepAnswer(clusterId, revision, null);
+      await changeWizard(clusterId, async () => {
+        await client.invoke('wizard:abandon', { clusterId });
+        return null;
+      });
     },
 
     async previewWizardSettings(client, clusterId, step) {

@@ -93,12 +93,12 @@ export function SettingsImport(props: {
   );
 }
 
-function readText(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result ?? ''));
-    reader.onerror = () =>
-      reject(new Error(`could not read ${file.name}: ${reader.error?.message ?? 'unknown error'}`));
-    reader.readAsText(file);
-  });
+// UTF-8, as FileReader's readAsText decoded it; a failure still names the file.
+async function readText(file: File): Promise<string> {
+  try {
+    return await file.text();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    throw new Error(`could not read ${file.name}: ${reason}`, { cause: error });
+  }
 }

@@ -1,12 +1,12 @@
 /**
- * A cluster's nodes in the order the colours and numbers go by: servers, then the new servers not
- * already among them (a node in both lists is one node). Every screen that colours by node uses
- * this order, so node 3 is the same node and colour on the map, the live view and the charts.
+ * A cluster's nodes in the order the colours and numbers go by (`nodeOrder`: servers, then the new
+ * servers not already among them), indexed for the live view's grids, legends and charts.
  */
 import { useMemo } from 'react';
 import type { ClusterSummary } from '../../../core/console/contract.js';
 import { useConsole } from '../console-context.js';
 import { nodeColour, nodeNumber, nodeTextColour } from '../node-colours.js';
+import { nodeOrder } from '../node-order.js';
 
 export interface NodeIndex {
   readonly nodes: readonly string[];
@@ -17,7 +17,7 @@ export interface NodeIndex {
 export function clusterNodeList(
   cluster: Pick<ClusterSummary, 'servers' | 'newServers'> | undefined,
 ): string[] {
-  return cluster === undefined ? [] : [...new Set([...cluster.servers, ...cluster.newServers])];
+  return cluster === undefined ? [] : nodeOrder(cluster.servers, cluster.newServers);
 }
 
 export function createNodeIndex(nodes: readonly string[]): NodeIndex {

@@ -11,7 +11,6 @@ import { toErrorPayload } from '../../api/console-client.js';
 import { useConsole, useConsoleClient, useConsoleStore } from '../console-context.js';
 import type { NodeIndex } from './cluster-nodes.js';
 import {
-  fullOf,
   retryRequest,
   targetFailures,
   type FailedVbucket,
@@ -33,7 +32,6 @@ export function FailuresPanel(props: { readonly job: JobSummary; readonly nodes:
       .map((target) => state.jobProgress[job.id]?.targets[target]?.tally.failed ?? 0)
       .join(','),
   );
-  const knownFull = useConsole((state) => state.fullByJob[job.id]);
   const failures = useMemo(
     () =>
       job.targets
@@ -44,7 +42,6 @@ export function FailuresPanel(props: { readonly job: JobSummary; readonly nodes:
     [job, store, signature],
   );
   if (failures.length === 0 && job.error === undefined) return null;
-  const full = fullOf(job, knownFull);
   return (
     <section className="panel failures" aria-labelledby={`failures-${job.id}`}>
       <h2 id={`failures-${job.id}`}>Failures</h2>
@@ -60,7 +57,7 @@ export function FailuresPanel(props: { readonly job: JobSummary; readonly nodes:
           job={job}
           failures={target}
           nodes={nodes}
-          full={full}
+          full={job.full}
         />
       ))}
     </section>

@@ -5,9 +5,9 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
-import { formatBytes, formatDuration } from '../../../core/util/format-units.js';
-import { formatCount } from '../../../core/util/format-units.js';
+import { formatBytes, formatCount, formatDuration } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
+import { EMPTY_TALLY } from '../../store/jobs-slice.js';
 import { useConsole } from '../console-context.js';
 import { formatTime } from '../format-time.js';
 import { jobTitle, stateGlyph, stateWords } from './job-picker.js';
@@ -70,7 +70,7 @@ function listVbuckets(vbuckets: readonly number[]): string {
 export function JobTotals({ job }: { readonly job: JobSummary }) {
   const tally = useConsole(
     useShallow((state: ConsoleState) => {
-      const sum = { pending: 0, streaming: 0, done: 0, failed: 0 };
+      const sum = { ...EMPTY_TALLY };
       for (const target of job.targets) {
         const part = state.jobProgress[job.id]?.targets[target]?.tally;
         if (part === undefined) continue;

@@ -95,15 +95,6 @@ function isAddressChar(char: string | undefined): boolean {
   return char !== undefined && /[0-9A-Za-z.\-[\]]/.test(char);
 }
 
-/**
- * Whether the retried job should fill every vbucket (full) as the job did. A summary says so; for
- * a job this console started, so does its request; otherwise it is not known, and a retry must not
- * guess.
- */
-export function fullOf(job: JobSummary, knownFull: boolean | undefined): boolean | undefined {
-  return job.resyncs[0]?.full ?? knownFull;
-}
-
 /** The request that retries some failed vbuckets of one target, as the failed job asked. */
 export function retryRequest(
   job: JobSummary,

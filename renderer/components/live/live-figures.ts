@@ -5,10 +5,9 @@
  * rate), and never shows a time it cannot back.
  */
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
-import { formatBytes, formatDuration } from '../../../core/util/format-units.js';
-import { formatCount } from '../../../core/util/format-units.js';
+import { formatBytes, formatCount, formatDuration } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
-import type { VbucketTally } from '../../store/jobs-slice.js';
+import { EMPTY_TALLY, type VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';
 
 /** Seconds of samples the rate behind an ETA is averaged over. */
@@ -111,7 +110,7 @@ export function targetEtaOf(state: ConsoleState, jobId: string, target: string):
   return targetEta({
     isEnded: job === undefined || isTargetEnded(job, target),
     isPaused: job?.isPaused ?? false,
-    tally: progress?.tally ?? { pending: 0, streaming: 0, done: 0, failed: 0 },
+    tally: progress?.tally ?? EMPTY_TALLY,
     estimatedKeys: progress?.estimatedKeys,
     movedKeys: targetTotals(state, jobId, target)?.keys ?? 0,
     keysPerSecond: rate.keysPerSecond,
@@ -129,6 +128,9 @@ export function jobEtaOf(state: ConsoleState, jobId: string): Eta {
 export function countOf(count: number, noun: string, nouns = `${noun}s`): string {
   return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
 }
+
+/** Bytes in a MiB: rate limits are typed, and throughput charted, in MiB/s. */
+export const MIB = 1024 * 1024;
 
 /** A rate limit as the operator reads it: 0 is no limit. */
 export function formatRateLimit(bytesPerSecond: number): string {

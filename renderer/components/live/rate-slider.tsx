@@ -3,9 +3,8 @@
  * the value is sent at most once per pause in the drag; on release it is sent at once.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import { formatRateLimit } from './live-figures.js';
+import { formatRateLimit, MIB } from './live-figures.js';
 
-const MIB = 1024 * 1024;
 /** The slider's stops in MiB/s; the position past the last is 'no limit' (0). */
 export const RATE_STEPS_MIB = [1, 2, 5, 10, 20, 50, 100, 200, 500] as const;
 const NO_LIMIT_POSITION = RATE_STEPS_MIB.length;

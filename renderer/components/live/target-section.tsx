@@ -5,8 +5,7 @@
  */
 import { memo, useId, useMemo, useState, type CSSProperties } from 'react';
 import type { ResyncSummaryJson } from '../../../core/console/contract.js';
-import { formatBytes, formatRate } from '../../../core/util/format-units.js';
-import { formatCount } from '../../../core/util/format-units.js';
+import { formatBytes, formatCount, formatRate } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { selectTargetTally, type VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';
@@ -210,9 +209,7 @@ const TargetCounts = memo(function TargetCounts(props: {
   readonly summary: ResyncSummaryJson | undefined;
 }) {
   const { jobId, target, summary } = props;
-  const running = useConsole(
-    (state) => state.totals[jobId]?.[target]?.find((node) => node.role === 'target')?.counts,
-  );
+  const running = useConsole((state) => targetTotals(state, jobId, target)?.counts);
   const counts = summary?.counts ?? running;
   return (
     <dl className="key-counts">

@@ -11,13 +11,13 @@ import type { ConsoleState } from '../../store/console-state.js';
 import { seriesKey, selectTargetSampleAt } from '../../store/metrics-slice.js';
 import { useConsole, useConsoleStore } from '../console-context.js';
 import { nodeColours, nodeLabel, type NodeIndex } from './cluster-nodes.js';
+import { MIB } from './live-figures.js';
 import { useIsOnScreen } from './use-on-screen.js';
 
 export type ThroughputMetric = 'bytes' | 'keys';
 
 /** Three minutes of one-second samples. */
 export const CHART_SECONDS = 180;
-const MIB = 1024 * 1024;
 
 interface ChartLine {
   /** A stable key per node (its number), never its address: recharts reads dots as paths. */

@@ -1,6 +1,7 @@
 /** Step 1 before anything is recorded: the operator chooses the new server list. */
 import { useId, useState } from 'react';
 import type { ClusterSummary } from '../../../core/console/contract.js';
+import { formatAddressList } from '../address-list.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { checkNewServers } from './server-change.js';
 import { ServerChangeView } from './server-change-view.js';
@@ -11,7 +12,7 @@ export function BeginResize({ cluster }: { readonly cluster: ClusterSummary }) {
   const client = useConsoleClient();
   const beginWizard = useConsole((state) => state.beginWizard);
   // A resize half-recorded in the cluster's definition (new_servers) is offered as it stands.
-  const [text, setText] = useState(() => cluster.newServers.join('\n'));
+  const [text, setText] = useState(() => formatAddressList(cluster.newServers));
   const call = useCall();
   const id = useId();
   const check = checkNewServers(text, cluster.servers);

@@ -2,11 +2,10 @@
 import { useId, useState } from 'react';
 import type { ResizeWizard } from '../../../core/console/contract.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
+import { MIB } from '../live/live-figures.js';
 import { JobProgress } from './job-progress.js';
 import { ErrorBox } from './step-parts.js';
 import { useCall } from './use-call.js';
-
-const MIB = 1024 * 1024;
 
 /** A rate limit as typed in MiB/s (blank for none) as bytes per second; null when not a rate. */
 export function parseRateLimit(text: string): number | null {

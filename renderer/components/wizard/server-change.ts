@@ -34,14 +34,6 @@ export function nodeRole(
   return newServers.includes(node) ? 'stays' : 'leaves';
 }
 
-/** Every node either list names, current ones first: the nodes a settings step touches. */
-export function everyNode(
-  oldServers: readonly string[],
-  newServers: readonly string[],
-): readonly string[] {
-  return [...new Set([...oldServers, ...newServers])];
-}
-
 export interface NewServersCheck {
   /** The addresses as typed, in order (cluster_settings keeps the order it is given). */
   readonly servers: readonly string[];

@@ -5,7 +5,7 @@
 import type { ResizeWizard, WizardStep } from '../../../core/console/contract.js';
 import type { ConsoleClient } from '../../api/console-client.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
-import { everyNode } from './server-change.js';
+import { nodeOrder } from '../node-order.js';
 import { useCall, type Call } from './use-call.js';
 
 export interface RemoteStep {
@@ -26,7 +26,7 @@ export function useRemoteStep(wizard: ResizeWizard, step: 1 | 2 | 4 | 5): Remote
   const nodes =
     status !== undefined && status.nodes.length > 0
       ? status.nodes.map((node) => node.node)
-      : everyNode(wizard.oldServers, wizard.newServers);
+      : nodeOrder(wizard.oldServers, wizard.newServers);
   return {
     client,
     call,

@@ -121,6 +121,7 @@ describe('pausing, retrying and estimating jobs on a real cluster', () => {
     }
 
     const job = await call('jobs:start', { kind: 'resize', clusterId, full: false });
+    assert.equal(job.full, false);
     const done = await finished(job.id);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error ?? done.resyncs));
 
@@ -291,6 +292,7 @@ describe('pausing, retrying and estimating jobs on a real cluster', () => {
       definition: { name: 'verified', servers: n.slice(0, 3), newServers: [] },
     });
     const verify = await call('jobs:start', { kind: 'verify', clusterId, repair: false });
+    assert.equal('full' in verify, false);
     await assert.rejects(call('jobs:pause', { jobId: verify.id }), {
       code: 'NOT_PAUSABLE',
       message: /verify/,
@@ -333,6 +335,8 @@ describe('pausing, retrying and estimating jobs on a real cluster', () => {
       [first, second].sort((a, b) => a - b),
     );
     assert.equal(job.retryOf, 'an-earlier-job');
+    // The summary carries the kind, so a later retry of this one asks for the same.
+    assert.equal(job.full, true);
     const done = await finished(job.id);
     assert.equal(done.state, 'succeeded', JSON.stringify(done.error ?? done.resyncs));
     const resync = done.resyncs[0];

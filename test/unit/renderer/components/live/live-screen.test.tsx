@@ -200,12 +200,14 @@ describe('LiveScreen', () => {
       isComplete: false,
       error: undefined,
     };
+    // Started elsewhere (the wizard, another window): only its summary says it was full.
     applyEvents(store, [
       {
         type: 'job-finished',
         job: runningJob({
           state: 'failed',
           finishedAt: '2026-01-01T10:05:00.000Z',
+          full: true,
           resyncs: [summary],
         }),
       },
@@ -225,6 +227,19 @@ describe('LiveScreen', () => {
       /connection refused<\/td><td class="number">1<\/td><td><button type="button">Retry 1 from this source<\/button>/,
     );
     assert.doesNotMatch(markup, /Retry is offered once/);
+  });
+
+  it('offers no Retry when the job does not say whether it was full: a retry must not guess', () => {
+    const store = runningStore();
+    applyEvents(store, [
+      {
+        type: 'job-finished',
+        job: runningJob({ state: 'failed', finishedAt: '2026-01-01T10:05:00.000Z' }),
+      },
+    ]);
+    const markup = renderInConsole(<LiveScreen />, store);
+    assert.match(markup, /<button type="button" disabled="" aria-label="Retry vbucket 6"/);
+    assert.match(markup, /This job’s kind \(full or minimal\) is not known here/);
   });
 
   it('says how many vbuckets a resumed resync carried on from a checkpoint', () => {
