@@ -78,9 +78,11 @@ export default tseslint.config(
                 '!**/core/console/contract.js',
                 '!**/core/util',
                 '!**/core/util/format-units.js',
+                '!**/core/memcached',
+                '!**/core/memcached/dialect.js',
               ],
               message:
-                'The renderer may import only the console contract and the unit formatters from core/.',
+                'The renderer may import only the console contract, the unit formatters and the dialect names from core/.',
             },
           ],
         },

@@ -3,6 +3,7 @@
  * Keys are bytes throughout; values are bytes; client flags are Clearwater's writer timestamps.
  */
 import { ProtocolError } from '../errors.js';
+import type { Dialect } from './dialect.js';
 import { MORE, type Collector, type MemcachedConnection } from './connection.js';
 import type { DumpEntry, Reply } from './decode.js';
 import {
@@ -52,6 +53,8 @@ const STORE_OUTCOME: Readonly<Record<string, StoreOutcome>> = {
 };
 
 export class MemcachedClient {
+  readonly dialect = 'stock' as const satisfies Dialect;
+
   constructor(readonly connection: MemcachedConnection) {}
 
   get node(): string {

@@ -13,6 +13,13 @@ import type { Duplex } from 'node:stream';
 import { ConnectError, ProtocolError, TimeoutError, type AstaireError } from '../errors.js';
 import { ReplyDecodeError, ReplyDecoder, type Reply } from './decode.js';
 
+/** A pure push decoder of one wire dialect's replies (see decode.ts and binary-decode.ts). */
+export interface ReplyStreamDecoder<R> {
+  /** True when no partial reply is held: the stream may end here cleanly. */
+  readonly isIdle: boolean;
+  feed(chunk: Buffer, emit: (reply: R) => void): void;
+}
+
 /** Returned by a collector while its request wants more replies. */
 export const MORE = Symbol('more');
 
@@ -20,7 +27,7 @@ export const MORE = Symbol('more');
  * Receives a request's replies in order; returns the request's result once it is complete, MORE
  * while it is not. Throwing fails the request (and only it) with that error.
  */
-export type Collector<T> = (reply: Reply) => T | typeof MORE;
+export type Collector<T, R = Reply> = (reply: R) => T | typeof MORE;
 
 export interface ConnectionOptions {
   /** The node's name as the operator knows it (its cluster_settings entry), for messages. */
@@ -34,19 +41,21 @@ export interface ConnectionOptions {
 export const DEFAULT_WINDOW = 64;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-interface PendingRequest {
+interface PendingRequest<R> {
   readonly command: string;
-  readonly collect: Collector<unknown>;
+  readonly collect: Collector<unknown, R>;
+  /** For a request whose replies end when the node closes the connection (a TAP dump). */
+  readonly atClose: (() => unknown) | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
 }
 
-export class MemcachedConnection {
+export class MemcachedConnection<R = Reply> {
   readonly node: string;
   private readonly window: number;
   private readonly timeoutMs: number;
-  private readonly decoder = new ReplyDecoder();
-  private readonly pending: PendingRequest[] = [];
+  private readonly decoder: ReplyStreamDecoder<R>;
+  private readonly pending: PendingRequest<R>[] = [];
   private pendingHead = 0;
   private readonly slotWaiters: (() => void)[] = [];
   private closedBy: AstaireError | undefined;
@@ -56,10 +65,13 @@ export class MemcachedConnection {
   private isPausedByUs = false;
   private readonly closeListeners: ((error: AstaireError) => void)[] = [];
 
+  /** `decoder` reads the node's dialect; the meta text decoder unless told otherwise. */
   constructor(
     private readonly stream: Duplex,
     options: ConnectionOptions,
+    decoder?: ReplyStreamDecoder<R>,
   ) {
+    this.decoder = decoder ?? (new ReplyDecoder() as unknown as ReplyStreamDecoder<R>);
     this.node = options.node;
     this.window = options.window ?? DEFAULT_WINDOW;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -69,15 +81,16 @@ export class MemcachedConnection {
         new ConnectError('CONNECTION_LOST', `connection lost: ${error.message}`, this.place()),
       ),
     );
-    stream.on('close', () =>
+    stream.on('close', () => {
+      if (this.finishAtClose()) return;
       this.fail(
         new ConnectError(
           'CONNECTION_CLOSED',
           'the connection was closed (did the node restart, or the network drop?)',
           this.place(),
         ),
-      ),
-    );
+      );
+    });
   }
 
   get isClosed(): boolean {
@@ -101,7 +114,8 @@ export class MemcachedConnection {
   async request<T>(
     command: string,
     payload: Buffer | readonly Buffer[],
-    collect: Collector<T>,
+    collect: Collector<T, R>,
+    options: { readonly atClose?: () => T } = {},
   ): Promise<T> {
     while (this.inFlight >= this.window && this.closedBy === undefined) {
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
@@ -109,7 +123,13 @@ export class MemcachedConnection {
     if (this.closedBy !== undefined) throw this.closedBy;
     return new Promise<T>((resolve, reject) => {
       if (this.inFlight === 0) this.lastProgress = Date.now();
-      this.pending.push({ command, collect, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({
+        command,
+        collect,
+        atClose: options.atClose,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       this.write(payload);
       this.armDeadline();
     });
@@ -167,10 +187,41 @@ export class MemcachedConnection {
     }
   }
 
-  private onReply(reply: Reply): void {
+  /**
+   * A close that ends a request by design (the last of a TAP dump) completes it. Only a clean
+   * end: the request is the last one pending and no partial reply is held.
+   */
+  private finishAtClose(): boolean {
+    const request = this.pending[this.pendingHead];
+    if (
+      this.closedBy !== undefined ||
+      request?.atClose === undefined ||
+      this.inFlight !== 1 ||
+      !this.decoder.isIdle
+    ) {
+      return false;
+    }
+    let result: unknown;
+    try {
+      result = request.atClose();
+    } catch (error) {
+      this.finishHead();
+      request.reject(error instanceof Error ? error : new Error(String(error)));
+      this.close();
+      return true;
+    }
+    this.finishHead();
+    request.resolve(result);
+    this.close();
+    return true;
+  }
+
+  private onReply(reply: R): void {
     const request = this.pending[this.pendingHead];
     if (request === undefined) {
-      throw new ReplyDecodeError(`a reply nobody asked for (${reply.kind})`);
+      throw new ReplyDecodeError(
+        `a reply nobody asked for (${String((reply as { kind?: unknown }).kind)})`,
+      );
     }
     let result: unknown;
     try {
@@ -188,7 +239,7 @@ export class MemcachedConnection {
   }
 
   private finishHead(): void {
-    this.pending[this.pendingHead] = undefined as unknown as PendingRequest;
+    this.pending[this.pendingHead] = undefined as unknown as PendingRequest<R>;
     this.pendingHead++;
     // Compact now and then rather than shift() on every reply.
     if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {

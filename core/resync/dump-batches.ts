@@ -1,27 +1,34 @@
 /**
- * The pipeline every whole-node pass shares (resync, verify): dump a node's keys with the LRU
- * crawler, keep those of the wanted vbuckets, and hand them on in batches, with at most
- * `batchesInFlight` batches under way. The dump itself is never slowed down: memcached would stall
- * its clients meanwhile. Keys waiting for a batch are held in memory up to a limit and on disk
- * beyond, so memory stays bounded whatever the number of keys. Astaire's own records are never
- * handed on.
+ * The pipeline every whole-node pass shares (resync, verify): dump a node's keys, keep those of
+ * the wanted vbuckets, and hand them on in batches, with at most `batchesInFlight` batches under
+ * way. Stock memcached's keys come from its LRU crawler (`lru_crawler metadump`); Clearwater's
+ * memcached has no crawler, and its items come whole from a TAP dump (tap-dump.ts). The dump
+ * itself is never slowed down: memcached would stall its clients meanwhile. Keys waiting for a
+ * batch are held in memory up to a limit and on disk beyond, so memory stays bounded whatever the
+ * number of keys. Astaire's own records are never handed on.
  */
 import { CrawlerBusyError, DumpRefusedError, type MemcachedClient } from '../memcached/client.js';
 import type { DumpEntry } from '../memcached/decode.js';
+import type { NodeClient } from '../memcached/node-client.js';
 import { vbucketOfKey } from '../cluster/vbucket-hash.js';
 import { untilAborted } from '../util/abortable.js';
 import { sleep } from '../util/sleep.js';
-import { SpillingKeyQueue } from './spilling-key-queue.js';
+import { SpillingKeyQueue, type QueuedKey } from './spilling-key-queue.js';
 import { isAstaireRecord } from './tag-record.js';
+import { tapDumpItems } from './tap-dump.js';
 
-export interface DumpedKey {
-  readonly key: Buffer;
-  readonly vbucket: number;
-}
+/** A key of a wanted vbucket as a dump listed it; with its item when the dump carried it (TAP). */
+export type DumpedKey = QueuedKey;
 
 export interface DumpBatchOptions {
   /** A client used for nothing else while the dump runs. */
-  readonly dump: MemcachedClient;
+  readonly dump: NodeClient;
+  /**
+   * Called after a TAP dump ends, before it is trusted as whole: throws unless the node is still
+   * the process that was dumped. A TAP dump ends with the node closing the connection, which a
+   * node that died mid-dump does too.
+   */
+  readonly confirmDumpEnd: () => Promise<void>;
   readonly vbucketCount: number;
   readonly isWanted: (vbucket: number) => boolean;
   readonly batchSize: number;
@@ -96,19 +103,24 @@ export async function forEachDumpBatch(options: DumpBatchOptions): Promise<numbe
     if (inFlight === 0 && (isDumpDone || failure !== undefined)) drained?.();
   };
 
-  const onEntry = (entry: DumpEntry) => {
-    if (failure !== undefined || isAstaireRecord(entry.key)) return;
-    const vbucket = vbucketOfKey(entry.key, options.vbucketCount);
+  const onKey = (key: Buffer, item?: DumpedKey['item']) => {
+    if (failure !== undefined || isAstaireRecord(key)) return;
+    const vbucket = vbucketOfKey(key, options.vbucketCount);
     if (!options.isWanted(vbucket)) return;
     listed++;
-    queue.push(entry.key, vbucket);
+    queue.push(key, vbucket, item);
     if (queue.size >= options.batchSize) pump();
   };
 
   try {
     const release = await takeDumpTurn(dump.node, options.signal);
     try {
-      await dumpWithRetry(options, onEntry);
+      if (dump.dialect === 'stock') {
+        await dumpWithRetry(options, dump, (entry: DumpEntry) => onKey(entry.key));
+      } else {
+        await tapDumpItems(dump, wantedList(options), onKey);
+        await options.confirmDumpEnd();
+      }
     } catch (error) {
       if (failure === undefined) throw error;
     } finally {
@@ -125,13 +137,21 @@ export async function forEachDumpBatch(options: DumpBatchOptions): Promise<numbe
   }
 }
 
+function wantedList(options: DumpBatchOptions): number[] {
+  const wanted: number[] = [];
+  for (let vbucket = 0; vbucket < options.vbucketCount; vbucket++) {
+    if (options.isWanted(vbucket)) wanted.push(vbucket);
+  }
+  return wanted;
+}
+
 // Only one crawler request runs on a node at a time, and several targets of a resize may dump the
 // same source: wait for our turn, with backoff, rather than fail.
 async function dumpWithRetry(
   options: DumpBatchOptions,
+  dump: MemcachedClient,
   onEntry: (entry: DumpEntry) => void,
 ): Promise<void> {
-  const { dump } = options;
   const giveUpAt = Date.now() + options.crawlerBusyTimeoutMs;
   let walk: 'hash' | 'all' = 'hash';
   for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {

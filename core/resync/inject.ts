@@ -8,7 +8,8 @@
  * and one quiet batch of CAS replaces for the few keys the target already had.
  */
 import { ProtocolError } from '../errors.js';
-import type { MemcachedClient, SetRequest } from '../memcached/client.js';
+import type { SetRequest } from '../memcached/client.js';
+import type { NodeClient } from '../memcached/node-client.js';
 import type { DumpedKey } from './dump-batches.js';
 import { exptimeForCopy } from './expiry.js';
 import type { ResyncCounts } from './resync-counts.js';
@@ -34,28 +35,47 @@ export interface FetchedItems {
   readonly vanished: readonly DumpedKey[];
 }
 
-/** Fetches the value, client flags and remaining TTL of `keys` from a source, pipelined. */
+/**
+ * The value, client flags and remaining TTL of `keys`: as the dump delivered them (a TAP dump
+ * carries each item whole), or fetched from the source with pipelined meta gets (a metadump lists
+ * only keys).
+ */
 export async function fetchSourceItems(
-  source: MemcachedClient,
+  source: NodeClient,
   keys: readonly DumpedKey[],
 ): Promise<FetchedItems> {
+  const items: SourceItem[] = [];
+  const listedOnly: DumpedKey[] = [];
+  let bytes = 0;
+  for (const listed of keys) {
+    if (listed.item === undefined) {
+      listedOnly.push(listed);
+    } else {
+      items.push({ key: listed.key, vbucket: listed.vbucket, ...listed.item });
+      bytes += listed.item.value.length;
+    }
+  }
+  if (listedOnly.length === 0) return { items, bytes, vanished: [] };
+  if (source.dialect !== 'stock') {
+    // Only a metadump lists keys without their items, and only stock memcached has one.
+    throw new Error(`${source.node}: keys without their items from a ${source.dialect} dump`);
+  }
   // Taken before the reads: a TTL counted from here is never longer than the source's.
   const readAtMs = Date.now();
   const fetched = await source.getMany(
-    keys.map((k) => k.key),
+    listedOnly.map((k) => k.key),
     { value: true, clientFlags: true, ttl: true },
   );
-  const items: SourceItem[] = [];
   const vanished: DumpedKey[] = [];
-  let bytes = 0;
-  keys.forEach((listed, index) => {
+  listedOnly.forEach((listed, index) => {
     const item = fetched[index];
     if (item?.value === undefined || item.clientFlags === undefined || item.ttl === undefined) {
       vanished.push(listed); // deleted or expired since the dump listed it
       return;
     }
     items.push({
-      ...listed,
+      key: listed.key,
+      vbucket: listed.vbucket,
       value: item.value,
       clientFlags: item.clientFlags,
       ttl: item.ttl,
@@ -81,7 +101,7 @@ interface Attempt {
  * @throws ProtocolError (naming the target) when the target refuses a write or keeps racing.
  */
 export async function injectItems(
-  target: MemcachedClient,
+  target: NodeClient,
   items: readonly SourceItem[],
   countsFor: (vbucket: number) => ResyncCounts,
   nowMs: () => number = Date.now,
@@ -161,7 +181,7 @@ function setRequest(attempt: Attempt, mode: 'add' | 'set'): SetRequest {
   return { key: item.key, value: item.value, options: { ...options, cas } };
 }
 
-function unexpectedOutcome(target: MemcachedClient, what: string, outcome: string): ProtocolError {
+function unexpectedOutcome(target: NodeClient, what: string, outcome: string): ProtocolError {
   return new ProtocolError('UNEXPECTED_STORE_OUTCOME', `"${what}" was answered "${outcome}"`, {
     node: target.node,
     command: 'ms',

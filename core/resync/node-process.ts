@@ -7,7 +7,7 @@
  * even where process ids repeat (a container restarted gets the same pid).
  */
 import { NodeRestartedError } from '../errors.js';
-import type { MemcachedClient } from '../memcached/client.js';
+import type { NodeClient } from '../memcached/node-client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 
 export interface NodeProcess {
@@ -37,7 +37,7 @@ export function describeProcess(process: NodeProcess): string {
   return `pid ${process.pid}, started ${new Date(process.startedAt * 1000).toISOString()}`;
 }
 
-export async function readNodeProcess(client: MemcachedClient): Promise<NodeProcess | undefined> {
+export async function readNodeProcess(client: NodeClient): Promise<NodeProcess | undefined> {
   return processFromStats(await client.stats());
 }
 
@@ -73,7 +73,7 @@ export class RestartWatch {
   };
 
   /** @throws NodeRestartedError when `node` is not the process first met there. */
-  async check(node: string, client: MemcachedClient, purpose: string): Promise<void> {
+  async check(node: string, client: NodeClient, purpose: string): Promise<void> {
     const now = await readNodeProcess(client);
     if (now === undefined) return; // a server without pid/uptime stats: nothing to compare
     const before = this.known.get(node);

@@ -7,6 +7,7 @@ import { toErrorPayload, type ErrorPayload } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { clusterNodes, nodeRole, type NodeRole } from '../cluster/worklist.js';
 import type { NodeConnector } from '../transport/node-connector.js';
+import type { Dialect } from '../memcached/dialect.js';
 import { readTagRecord, type TagRecord } from './tag-record.js';
 
 export interface NodeStatus {
@@ -15,11 +16,16 @@ export interface NodeStatus {
   readonly isReachable: boolean;
   readonly error?: ErrorPayload;
   readonly version?: string;
+  /** Which memcached the node runs: stock 1.6 (meta commands) or Clearwater's fork (TAP). */
+  readonly dialect?: Dialect;
   readonly items?: number;
   readonly bytes?: number;
   readonly maxBytes?: number;
   readonly evictions?: number;
-  /** False when memcached runs with -X or without its LRU crawler: it cannot be a resync source. */
+  /**
+   * False when stock memcached runs with -X or without its LRU crawler: it cannot be a resync
+   * source. Clearwater's memcached always allows TAP dumps.
+   */
   readonly allowsDumps?: boolean;
   /** The tag record, or null when the node has none. */
   readonly tag?: TagRecord | null;
@@ -34,10 +40,11 @@ export async function nodeStatus(
   let client;
   try {
     client = await connect(node, 'status');
+    // Clearwater's memcached has no crawler to disable: its TAP dumps are always there.
     const [version, stats, knobs, tag] = await Promise.all([
       client.version(),
       client.stats(),
-      client.stats('settings'),
+      client.dialect === 'stock' ? client.stats('settings') : new Map<string, string>(),
       readTagRecord(client),
     ]);
     const number = (name: string) => {
@@ -49,6 +56,7 @@ export async function nodeStatus(
       role,
       isReachable: true,
       version,
+      dialect: client.dialect,
       items: number('curr_items'),
       bytes: number('bytes'),
       maxBytes: number('limit_maxbytes'),

@@ -21,7 +21,7 @@ import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, DEFAULT_REPLICAS, type StoreView } from '../cluster/store-view.js';
 import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
 import { computeWorklist, nodeRole, type Worklist } from '../cluster/worklist.js';
-import type { MemcachedClient } from '../memcached/client.js';
+import type { NodeClient } from '../memcached/node-client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { RestartWatch } from './node-process.js';
 import {
@@ -526,7 +526,7 @@ class ResyncRun {
    * The connection that ends the run. A dropped link is retried as a stream's would be: after the
    * whole worklist was streamed, a blip must not cost the tag record.
    */
-  private async connectToFinish(): Promise<MemcachedClient> {
+  private async connectToFinish(): Promise<NodeClient> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.watch.connector(this.options.target, 'finish');
@@ -817,6 +817,6 @@ function isTransient(error: unknown): boolean {
   );
 }
 
-async function evictionsOf(client: MemcachedClient): Promise<number> {
+async function evictionsOf(client: NodeClient): Promise<number> {
   return Number((await client.stats()).get('evictions') ?? 0);
 }

@@ -1,17 +1,19 @@
 /**
  * Streams the keys of some vbuckets from one source replica into the target.
  *
- * The source's key list comes from `lru_crawler metadump hash` on a connection of its own; keys of
- * the wanted vbuckets are gathered into batches, each fetched from the source with pipelined meta
- * gets and written to the target by the inject rule, at most `batchesInFlight` batches at a time
- * (see dump-batches.ts: the dump itself is never slowed down, and memory stays bounded).
+ * The source's key list comes from a dump on a connection of its own: `lru_crawler metadump hash`
+ * on stock memcached, a TAP dump on Clearwater's (see dump-batches.ts). Keys of the wanted
+ * vbuckets are gathered into batches, each fetched from the source with pipelined meta gets
+ * (a TAP dump carries the items whole, so nothing is fetched) and written to the target by the
+ * inject rule, at most `batchesInFlight` batches at a time (the dump itself is never slowed down,
+ * and memory stays bounded).
  *
  * The crawler skips items that are locked or referenced as it passes, so a dump of a live node is
- * not complete. After the first pass the source is dumped again and only keys the target lacks are
+ * not complete (a TAP dump of the fork, walking its LRUs, can miss an item that moves meanwhile). After the first pass the source is dumped again and only keys the target lacks are
  * streamed; passes repeat until one finds nothing missing, or `maxPasses` is reached (reported).
  */
 import type { AstaireError } from '../errors.js';
-import type { MemcachedClient } from '../memcached/client.js';
+import type { NodeClient } from '../memcached/node-client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { forEachDumpBatch, type DumpedKey } from './dump-batches.js';
 import { fetchSourceItems, injectItems, type FetchedItems } from './inject.js';
@@ -97,7 +99,7 @@ export class SourceFailure extends Error {
 
 export async function streamFromSource(options: SourceStreamOptions): Promise<SourceStreamResult> {
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
-  const clients: MemcachedClient[] = [];
+  const clients: NodeClient[] = [];
   const closeAll = () => clients.forEach((client) => client.close());
   let idlePings: NodeJS.Timeout | undefined;
   options.signal.addEventListener('abort', closeAll, { once: true });
@@ -107,7 +109,9 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
       clients.push(client);
       return client;
     };
-    const dump = await asSourceFailure(options, open(options.source, 'dump'));
+    // The first pass's dump connection is opened with the others, so that a source that cannot
+    // be reached fails before the target is touched.
+    let dump: NodeClient | undefined = await asSourceFailure(options, open(options.source, 'dump'));
     const fetch = await asSourceFailure(options, open(options.source, 'fetch'));
     const target = await open(options.target, 'inject');
     // A pause (or a low rate limit) can leave these connections silent for minutes; a firewall,
@@ -126,7 +130,12 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
 
     const passes: PassReport[] = [];
     for (let pass = 1; pass <= tuning.maxPasses; pass++) {
+      // A dump ends its connection's use (a TAP dump ends with the node closing it): each pass
+      // dumps on a connection of its own.
+      dump ??= await asSourceFailure(options, open(options.source, 'dump'));
       const report = await runPass(pass, { dump, fetch, target }, options, tuning);
+      dump.close();
+      dump = undefined;
       passes.push(report);
       options.onPass?.(report);
       if (pass > 1 && report.missing === 0) return { passes, isConfirmed: true };
@@ -143,9 +152,9 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
 }
 
 interface PassClients {
-  readonly dump: MemcachedClient;
-  readonly fetch: MemcachedClient;
-  readonly target: MemcachedClient;
+  readonly dump: NodeClient;
+  readonly fetch: NodeClient;
+  readonly target: NodeClient;
 }
 
 async function runPass(
@@ -197,6 +206,8 @@ async function runPass(
 
   const listed = await forEachDumpBatch({
     dump: clients.dump,
+    // `connect` checks every connection against the process first met at the node.
+    confirmDumpEnd: async () => (await options.connect(options.source, 'dump end check')).close(),
     vbucketCount: options.vbucketCount,
     isWanted: (vbucket) => options.vbuckets.has(vbucket),
     batchSize: tuning.batchSize,

@@ -5,7 +5,7 @@
  * are written) are Astaire's and are never copied between nodes.
  */
 import { ProtocolError } from '../errors.js';
-import type { MemcachedClient } from '../memcached/client.js';
+import type { NodeClient } from '../memcached/node-client.js';
 import { stampNow } from './timestamp.js';
 
 const PREFIX = Buffer.from('astaire\\\\', 'latin1');
@@ -26,7 +26,7 @@ export interface TagRecord {
   readonly tool: string;
 }
 
-export async function writeTagRecord(client: MemcachedClient, record: TagRecord): Promise<void> {
+export async function writeTagRecord(client: NodeClient, record: TagRecord): Promise<void> {
   const value = Buffer.from(JSON.stringify(record), 'utf8');
   // No expiry: the record must outlive every key, or its absence would be a false alarm.
   const outcome = await client.set(TAG_KEY, value, {
@@ -43,7 +43,7 @@ export async function writeTagRecord(client: MemcachedClient, record: TagRecord)
 }
 
 /** The node's tag record; undefined when it has none (never resynced, or restarted since). */
-export async function readTagRecord(client: MemcachedClient): Promise<TagRecord | undefined> {
+export async function readTagRecord(client: NodeClient): Promise<TagRecord | undefined> {
   const item = await client.get(TAG_KEY, { value: true });
   if (item?.value === undefined) return undefined;
   try {

@@ -8,9 +8,10 @@
 import { toErrorPayload, type ErrorPayload } from '../errors.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, type StoreViewOptions } from '../cluster/store-view.js';
-import type { MemcachedClient } from '../memcached/client.js';
+import type { NodeClient } from '../memcached/node-client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { forEachDumpBatch, type DumpedKey } from './dump-batches.js';
+import { RestartWatch } from './node-process.js';
 import { fetchSourceItems, injectItems } from './inject.js';
 import { emptyCounts, type ResyncCounts } from './resync-counts.js';
 import { DEFAULT_TUNING, type StreamTuning } from './source-stream.js';
@@ -74,6 +75,9 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
       : [...new Set(allocation.newReplicas ?? allocation.currentReplicas)];
   };
 
+  // Every connection is checked against the process first met at its node: a node restarted
+  // during the check (or dead at the end of its TAP dump) fails instead of passing as checked.
+  const connect = new RestartWatch(options.connect).connector;
   const holders = [...new Set(view.vbuckets.flatMap((v) => v.currentReplicas))];
   await Promise.all(
     holders.map(async (source) => {
@@ -87,14 +91,15 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
       if (wanted.size === 0) return;
       // Promises, not clients, are cached: concurrent batches asking for the same node at once
       // must share one connection, not race to open several.
-      const clients = new Map<string, Promise<MemcachedClient>>();
+      const clients = new Map<string, Promise<NodeClient>>();
       const open = (node: string, purpose: string) =>
-        getOrCreate(clients, `${node} ${purpose}`, () => options.connect(node, purpose));
+        getOrCreate(clients, `${node} ${purpose}`, () => connect(node, purpose));
       try {
         const dump = await open(source, 'verify dump');
         const fetch = await open(source, 'verify fetch');
         await forEachDumpBatch({
           dump,
+          confirmDumpEnd: async () => (await connect(source, 'verify dump end check')).close(),
           vbucketCount: view.vbuckets.length,
           isWanted: (vbucket) => wanted.has(vbucket),
           batchSize: tuning.batchSize,
@@ -154,9 +159,9 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
 async function checkBatch(
   keys: readonly DumpedKey[],
   source: string,
-  fetch: MemcachedClient,
+  fetch: NodeClient,
   futureOf: (vbucket: number) => string[],
-  open: (node: string, purpose: string) => Promise<MemcachedClient>,
+  open: (node: string, purpose: string) => Promise<NodeClient>,
   statsFor: (vbucket: number) => VbucketVerification,
   repair: boolean,
 ): Promise<number> {
@@ -201,8 +206,8 @@ async function checkBatch(
 
 async function repairKeys(
   keys: readonly DumpedKey[],
-  fetch: MemcachedClient,
-  target: MemcachedClient,
+  fetch: NodeClient,
+  target: NodeClient,
   statsFor: (vbucket: number) => VbucketVerification,
 ): Promise<void> {
   const { items } = await fetchSourceItems(fetch, keys);

@@ -3,13 +3,15 @@
  * client. Direct TCP here; the profile connector provides the same function over SSH tunnels, so
  * nothing above it changes.
  */
-import type { Duplex } from 'node:stream';
-import { MemcachedClient } from '../memcached/client.js';
-import { MemcachedConnection, type ConnectionOptions } from '../memcached/connection.js';
+import type { ConnectionOptions } from '../memcached/connection.js';
+import { openNodeClient, type NodeClient } from '../memcached/node-client.js';
 import { connectDirect, DEFAULT_CONNECT_TIMEOUT_MS } from './direct.js';
 
-/** Opens a new connection to `node`; `purpose` says what it is for, in messages and logs. */
-export type NodeConnector = (node: string, purpose: string) => Promise<MemcachedClient>;
+/**
+ * Opens a new connection to `node`, in the dialect the node speaks (see node-client.ts);
+ * `purpose` says what it is for, in messages and logs.
+ */
+export type NodeConnector = (node: string, purpose: string) => Promise<NodeClient>;
 
 export interface DirectConnectorOptions extends Omit<ConnectionOptions, 'node'> {
   readonly connectTimeoutMs?: number;
@@ -20,23 +22,11 @@ export function directConnector(options: DirectConnectorOptions = {}): NodeConne
 }
 
 /** A client for `node` over TCP to `address` (its own entry, or where a profile says it listens). */
-export async function connectDirectClient(
+export function connectDirectClient(
   node: string,
   address: string,
   options: DirectConnectorOptions,
-): Promise<MemcachedClient> {
-  const socket = await connectDirect(
-    address,
-    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-  );
-  return clientOver(socket, node, options);
-}
-
-/** A client for `node` over any duplex stream: a socket, or an SSH tunnel. */
-export function clientOver(
-  stream: Duplex,
-  node: string,
-  options: Omit<ConnectionOptions, 'node'>,
-): MemcachedClient {
-  return new MemcachedClient(new MemcachedConnection(stream, { ...options, node }));
+): Promise<NodeClient> {
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return openNodeClient(node, () => connectDirect(address, timeoutMs), options);
 }

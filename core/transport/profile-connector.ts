@@ -7,8 +7,8 @@ import type SSHConfig from 'ssh-config';
 import { AuthError, HostKeyError } from '../errors.js';
 import { accessFor, type ClusterProfile } from '../cluster/cluster-profile.js';
 import { DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH } from './known-hosts.js';
+import { openNodeClient } from '../memcached/node-client.js';
 import {
-  clientOver,
   connectDirectClient,
   type DirectConnectorOptions,
   type NodeConnector,
@@ -80,7 +80,11 @@ export function profileConnector(
     if (access.via === 'direct') return connectDirectClient(node, access.address ?? node, options);
     const route = routeFor(node) as SshRoute;
     const open = await session(route);
-    return clientOver(await open.tunnel(route.memcached.host, route.memcached.port), node, options);
+    return openNodeClient(
+      node,
+      () => open.tunnel(route.memcached.host, route.memcached.port),
+      options,
+    );
   };
 
   return {

@@ -189,6 +189,7 @@ async function measureDumpAndFetch(
       const fetch = await connect(source, 'fetch');
       await forEachDumpBatch({
         dump,
+        confirmDumpEnd: () => Promise.resolve(),
         vbucketCount: 128,
         isWanted: (v) => wanted.has(v),
         batchSize: 256,

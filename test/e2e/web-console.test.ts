@@ -78,7 +78,7 @@ describe('the web console in Chromium', () => {
       assert.equal(cells.length, 5, `cells of ${address}: ${cells.join(' | ')}`);
       const [role, connection, items, memory, tag] = cells;
       assert.equal(role, 'stable');
-      assert.match(connection ?? '', /^✓ reachablememcached 1\.6\.\d+, dumps allowed$/);
+      assert.match(connection ?? '', /^✓ reachablememcached \(meta\) 1\.6\.\d+, dumps allowed$/);
       assert.match(items ?? '', /^\d[\d,]*$/);
       assert.match(memory ?? '', /\d.* of 64\.0 MiBno evictions$/);
       assert.match(tag ?? '', /no tag record: ?restarted or never resynced; needs a full resync/);

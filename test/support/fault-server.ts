@@ -48,7 +48,7 @@ export async function startFaultServer(
     socket.on('close', () => sockets.delete(socket));
     // Clients under test reset connections on purpose; that is not a failure of the server.
     socket.on('error', () => {});
-    serve(behaviour, socket);
+    answerProbe(socket, () => serve(behaviour, socket));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -76,6 +76,42 @@ export async function startFaultServer(
         server.close(() => resolve());
       })),
   };
+}
+
+/** What the server answers to Astaire's dialect probe before it misbehaves: stock memcached 1.6. */
+export const FAULT_SERVER_VERSION = '1.6.99-fault-server';
+const PROBE = Buffer.from('version\r\nmn\r\n', 'latin1');
+
+/**
+ * Every client first probes the node's dialect (`version`, `mn`); the server answers that as stock
+ * memcached would, then hands the connection, and any bytes after the probe, to its behaviour.
+ */
+function answerProbe(socket: Socket, then: () => void): void {
+  let received = Buffer.alloc(0);
+  let wait: NodeJS.Timeout | undefined;
+  const handOver = (isProbe: boolean) => {
+    clearTimeout(wait);
+    socket.off('data', onData);
+    if (isProbe) socket.write(`VERSION ${FAULT_SERVER_VERSION}\r\nMN\r\n`);
+    then();
+    // Not the probe: a client of some other kind, which meets the behaviour from its first byte.
+    const rest = isProbe ? received.subarray(PROBE.length) : received;
+    if (rest.length > 0) socket.emit('data', rest);
+  };
+  const onData = (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    const compared = Math.min(received.length, PROBE.length);
+    if (!received.subarray(0, compared).equals(PROBE.subarray(0, compared))) {
+      handOver(false);
+    } else if (received.length >= PROBE.length) {
+      handOver(true);
+    } else {
+      // Astaire sends the probe in one write; a lone `version` from another client is not it.
+      clearTimeout(wait);
+      wait = setTimeout(() => handOver(false), 50);
+    }
+  };
+  socket.on('data', onData);
 }
 
 function serve(behaviour: FaultBehaviour, socket: Socket): void {

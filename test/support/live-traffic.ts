@@ -13,7 +13,7 @@
  */
 import type { StoreView } from '../../core/cluster/store-view.js';
 import { vbucketOfKey } from '../../core/cluster/vbucket-hash.js';
-import type { MemcachedClient } from '../../core/memcached/client.js';
+import type { NodeClient } from '../../core/memcached/node-client.js';
 import { isNewerStamp, stampNow } from '../../core/resync/timestamp.js';
 import { directConnector, type NodeConnector } from '../../core/transport/node-connector.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -264,11 +264,11 @@ export class ReaderPool {
 // One connection per node, shared by a pool's workers (the connection pipelines their requests),
 // replaced after a failure.
 class NodeClients {
-  private readonly clients = new Map<string, Promise<MemcachedClient>>();
+  private readonly clients = new Map<string, Promise<NodeClient>>();
 
   constructor(private readonly connect: NodeConnector) {}
 
-  get(node: string): Promise<MemcachedClient> {
+  get(node: string): Promise<NodeClient> {
     let client = this.clients.get(node);
     if (client === undefined) {
       client = this.connect(node, 'test traffic');

@@ -1,5 +1,6 @@
 /** `astaire status`: every node of cluster_settings, as it is now. */
 import { UsageError } from '../../errors.js';
+import { DIALECT_LABELS } from '../../memcached/dialect.js';
 import type { NodeStatus } from '../../resync/node-status.js';
 import { SURVEY_DEADLINES, surveyCluster } from '../../resize/cluster-survey.js';
 import type { NodeSettings } from '../../resize/node-settings.js';
@@ -12,13 +13,15 @@ import { formatTable } from '../text-table.js';
 
 export const STATUS_HELP = `Usage: astaire status --settings FILE [--json]
 
-Shows every node named in the cluster_settings FILE: whether it answers, its memcached version,
-items, memory, evictions, whether it allows key dumps (a resync source must), and whether it has
-the tag record of its last resync (a node without one has lost its data since, or was never
-resynced: give it a full resync).
+Shows every node named in the cluster_settings FILE: whether it answers, its memcached version
+and kind (stock memcached with meta commands, or Clearwater's memcached with TAP dumps), items,
+memory, evictions, whether it allows key dumps (a resync source must), and whether it has the tag
+record of its last resync (a node without one has lost its data since, or was never resynced:
+give it a full resync).
 
-  --json    print [{"node", "role", "isReachable", "version", "items", "bytes", "maxBytes",
-            "evictions", "allowsDumps", "tag", "error"}, ...]
+  --json    print [{"node", "role", "isReachable", "version", "dialect" ("stock" or
+            "clearwater"), "items", "bytes", "maxBytes", "evictions", "allowsDumps", "tag",
+            "error"}, ...]
 
   --profile FILE  reach nodes as this cluster profile says; also reads cluster_settings on each
             node over SSH and checks that they all agree
@@ -90,13 +93,14 @@ function renderStatus(statuses: readonly NodeStatus[]): string {
           s.role,
           'up',
           s.version ?? '',
+          s.dialect === undefined ? '' : DIALECT_LABELS[s.dialect],
           formatCount(s.items ?? 0),
           `${formatBytes(s.bytes ?? 0)} / ${formatBytes(s.maxBytes ?? 0)}`,
           formatCount(s.evictions ?? 0),
           s.allowsDumps === true ? 'yes' : 'NO',
           s.tag === null || s.tag === undefined ? 'missing' : s.tag.resyncedAt,
         ]
-      : [s.node, s.role, 'DOWN', '', '', '', '', '', ''],
+      : [s.node, s.role, 'DOWN', '', '', '', '', '', '', ''],
   );
   let text = formatTable(
     [
@@ -104,6 +108,7 @@ function renderStatus(statuses: readonly NodeStatus[]): string {
       'role',
       'state',
       'version',
+      'memcached',
       'items',
       'memory',
       'evictions',
@@ -111,7 +116,7 @@ function renderStatus(statuses: readonly NodeStatus[]): string {
       'last resync (tag)',
     ],
     rows,
-    ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'],
+    ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'],
   );
   for (const s of statuses) {
     if (s.error !== undefined) text += `  ${s.error.message}\n`;

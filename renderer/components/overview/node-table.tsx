@@ -3,6 +3,7 @@
  * memcached says about itself, whether it can be a resync source, whether it lost its data since
  * its last resync, and (with a profile) whether its cluster_settings agrees with the others'.
  */
+import { DIALECT_LABELS } from '../../../core/memcached/dialect.js';
 import type { ClusterStatusReport, SurveyedNode } from '../../../core/console/contract.js';
 import { formatBytes, formatCount } from '../../../core/util/format-units.js';
 import { formatTime } from '../format-time.js';
@@ -143,8 +144,10 @@ function NodeRow(props: {
               <span aria-hidden="true">✓ </span>reachable
             </span>
             <span className="reason">
-              {node.version === undefined ? 'version unknown' : `memcached ${node.version}`}
-              {node.allowsDumps === true && ', dumps allowed'}
+              {node.dialect === undefined ? 'memcached' : DIALECT_LABELS[node.dialect]}
+              {node.version === undefined ? ', version unknown' : ` ${node.version}`}
+              {node.allowsDumps === true &&
+                (node.dialect === 'clearwater' ? ', TAP dumps' : ', dumps allowed')}
             </span>
             {node.allowsDumps === false && (
               <span className="flag flag-bad">

@@ -17,7 +17,7 @@ import { directConnector } from '../../../core/transport/node-connector.js';
 import { startFaultServer, type FaultBehaviour } from '../../support/fault-server.js';
 import { allocateLoopbackHost } from '../../support/loopback-hosts.js';
 import { startMemcached } from '../../support/memcached-process.js';
-import { failsWith, withMemcached, within } from './harness.js';
+import { failsWith, stockClient, withMemcached, within } from './harness.js';
 
 const NO_EXPIRY = { clientFlags: 0, exptime: 0, mode: 'set' } as const;
 
@@ -77,7 +77,9 @@ async function withFaultServer(
 ): Promise<void> {
   const server = await startFaultServer(behaviour);
   try {
-    const client = await directConnector({ timeoutMs: 5000 })(server.address, 'fault test');
+    const client = stockClient(
+      await directConnector({ timeoutMs: 5000 })(server.address, 'fault test'),
+    );
     try {
       await body(client, server.address);
     } finally {
@@ -264,7 +266,9 @@ describe('MemcachedConnection faults a real memcached never makes', () => {
   it('a server that never answers gives a TimeoutError naming the command', async () => {
     const server = await startFaultServer({ kind: 'stall' });
     try {
-      const client = await directConnector({ timeoutMs: 300 })(server.address, 'fault test');
+      const client = stockClient(
+        await directConnector({ timeoutMs: 300 })(server.address, 'fault test'),
+      );
       try {
         const [failure] = await allReject(
           [client.stats('settings'), client.get(Buffer.from('k'))],

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { AstaireError } from '../../../core/errors.js';
 import type { MemcachedClient } from '../../../core/memcached/client.js';
+import type { NodeClient } from '../../../core/memcached/node-client.js';
 import {
   directConnector,
   type DirectConnectorOptions,
@@ -38,7 +39,9 @@ export async function withMemcached(
   const clients: MemcachedClient[] = [];
   try {
     const connect = async (clientOptions = options.client ?? {}) => {
-      const client = await directConnector(clientOptions)(server.address, 'integration test');
+      const client = stockClient(
+        await directConnector(clientOptions)(server.address, 'integration test'),
+      );
       clients.push(client);
       return client;
     };
@@ -140,4 +143,10 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The client of a stock memcached (what these tests start): the meta commands' own client. */
+export function stockClient(client: NodeClient): MemcachedClient {
+  if (client.dialect !== 'stock') throw new Error(`${client.node} is not a stock memcached`);
+  return client;
 }

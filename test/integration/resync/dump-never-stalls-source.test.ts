@@ -49,6 +49,7 @@ describe('a slow resync and the source it reads', () => {
       })();
       await forEachDumpBatch({
         dump,
+        confirmDumpEnd: () => Promise.resolve(),
         vbucketCount: 128,
         isWanted: () => true,
         batchSize: 1000,

@@ -1,0 +1,307 @@
+/**
+ * Typed commands for Clearwater's memcached fork, over the binary protocol: the same operations
+ * the meta client offers (what resync, verify and status call), plus the TAP dump that takes the
+ * place of the LRU crawler there. Keys, values and client flags are as in the meta client; a CAS
+ * travels as its decimal digits, so the two clients' items compare and pass around alike.
+ */
+import { ProtocolError } from '../errors.js';
+import type { Dialect } from './dialect.js';
+import { MORE, type MemcachedConnection } from './connection.js';
+import {
+  flagsOf,
+  type BinaryPacket,
+  type BinaryResponse,
+  type TapMutation,
+} from './binary-decode.js';
+import {
+  BINARY_NOOP,
+  BINARY_VERSION,
+  encodeGets,
+  encodeSimple,
+  encodeStat,
+  encodeStores,
+  encodeTapDump,
+  type BinaryStore,
+  type StoreOpcode,
+} from './binary-encode.js';
+import { MAX_BINARY_KEY_BYTES, Opcode, Status } from './binary-protocol.js';
+import type { ItemMeta, SetRequest, StoreOutcome } from './client.js';
+import type { MetaGetFlags, MetaSetOptions } from './encode.js';
+
+const QUIET_STORE: Readonly<Record<MetaSetOptions['mode'], StoreOpcode>> = {
+  set: Opcode.SETQ,
+  add: Opcode.ADDQ,
+  replace: Opcode.REPLACEQ,
+};
+const LOUD_STORE: Readonly<Record<MetaSetOptions['mode'], StoreOpcode>> = {
+  set: Opcode.SET,
+  add: Opcode.ADD,
+  replace: Opcode.REPLACE,
+};
+
+let tapDumps = 0;
+
+export class BinaryClient {
+  readonly dialect = 'clearwater' as const satisfies Dialect;
+
+  constructor(readonly connection: MemcachedConnection<BinaryPacket>) {}
+
+  get node(): string {
+    return this.connection.node;
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  version(): Promise<string> {
+    return this.connection.request('version', BINARY_VERSION, (packet) => {
+      const response = this.responseTo('version', Opcode.VERSION, packet);
+      if (response.status !== Status.SUCCESS) throw this.refused('version', response);
+      return response.value.toString('latin1');
+    });
+  }
+
+  /** Statistics: one response per statistic, ended by one with an empty key. */
+  stats(group?: string): Promise<Map<string, string>> {
+    const stats = new Map<string, string>();
+    const command = group === undefined ? 'stats' : `stats ${group}`;
+    return this.connection.request(command, encodeStat(group), (packet) => {
+      const response = this.responseTo(command, Opcode.STAT, packet);
+      if (response.status !== Status.SUCCESS) throw this.refused(command, response);
+      if (response.key.length === 0) return stats;
+      stats.set(response.key.toString('latin1'), response.value.toString('latin1'));
+      return MORE;
+    });
+  }
+
+  /** The item's value, client flags and CAS; undefined when absent. The TTL is not known here. */
+  async get(
+    key: Uint8Array,
+    _flags?: Omit<MetaGetFlags, 'quiet' | 'opaque' | 'key'>,
+  ): Promise<ItemMeta | undefined> {
+    return (await this.getMany([key]))[0];
+  }
+
+  /**
+   * GETKQ for every key, ended by a NOOP: only hits answer, each naming its request by opaque.
+   * Results in key order, undefined for a miss; keys the fork cannot hold are misses, unsent.
+   * The binary protocol always returns the value; the flags argument is accepted for the meta
+   * client's sake.
+   */
+  async getMany(
+    keys: readonly Uint8Array[],
+    _flags?: Omit<MetaGetFlags, 'quiet' | 'opaque' | 'key'>,
+  ): Promise<(ItemMeta | undefined)[]> {
+    const results = new Array<ItemMeta | undefined>(keys.length).fill(undefined);
+    const sendable: Uint8Array[] = [];
+    const sentIndex: number[] = [];
+    keys.forEach((key, index) => {
+      if (key.length === 0 || key.length > MAX_BINARY_KEY_BYTES) return;
+      sendable.push(key);
+      sentIndex.push(index);
+    });
+    if (sendable.length === 0) return results;
+    let firstError: ProtocolError | undefined;
+    const payload = [encodeGets(Opcode.GETKQ, sendable), BINARY_NOOP];
+    return this.connection.request('get (batch)', payload, (packet) => {
+      const response = this.responseTo('get (batch)', undefined, packet);
+      if (response.opcode === Opcode.NOOP) {
+        if (firstError !== undefined) throw firstError;
+        return results;
+      }
+      const index = sentIndex[response.opaque];
+      if (response.opcode !== Opcode.GETKQ || index === undefined) {
+        firstError ??= this.unexpected('get (batch)', response);
+      } else if (response.status === Status.SUCCESS) {
+        results[index] = itemOf(response);
+      } else if (response.status !== Status.KEY_NOT_FOUND) {
+        firstError ??= this.refused('get (batch)', response);
+      }
+      return MORE;
+    });
+  }
+
+  async set(
+    key: Uint8Array,
+    value: Uint8Array,
+    options: Omit<MetaSetOptions, 'quiet' | 'opaque'>,
+  ): Promise<StoreOutcome> {
+    const opcode = LOUD_STORE[options.mode];
+    const command = options.mode;
+    return this.connection.request(
+      command,
+      encodeStores(opcode, [storeOf({ key, value, options })]),
+      (packet) =>
+        this.storeOutcome(command, options.mode, this.responseTo(command, opcode, packet)),
+    );
+  }
+
+  /**
+   * Many stores as one quiet batch (ADDQ/SETQ/REPLACEQ, each carrying its index as opaque), ended
+   * by a NOOP: only failures answer. Returns the failures by request index.
+   */
+  async setManyQuiet(requests: readonly SetRequest[]): Promise<Map<number, StoreOutcome>> {
+    const failures = new Map<number, StoreOutcome>();
+    if (requests.length === 0) return failures;
+    // One opcode per batch: Astaire's batches are all adds or all CAS replaces.
+    const mode = (requests[0] as SetRequest).options.mode;
+    if (requests.some((request) => request.options.mode !== mode)) {
+      throw new RangeError('a quiet batch of stores must use one mode');
+    }
+    const command = `${mode} (batch)`;
+    let firstError: ProtocolError | undefined;
+    const payload = [encodeStores(QUIET_STORE[mode], requests.map(storeOf)), BINARY_NOOP];
+    return this.connection.request(command, payload, (packet) => {
+      const response = this.responseTo(command, undefined, packet);
+      if (response.opcode === Opcode.NOOP) {
+        if (firstError !== undefined) throw firstError;
+        return failures;
+      }
+      if (response.opcode !== QUIET_STORE[mode] || response.opaque >= requests.length) {
+        firstError ??= this.unexpected(command, response);
+        return MORE;
+      }
+      try {
+        failures.set(response.opaque, this.storeOutcome(command, mode, response));
+      } catch (error) {
+        firstError ??= error as ProtocolError;
+      }
+      return MORE;
+    });
+  }
+
+  async delete(key: Uint8Array, cas?: string): Promise<'deleted' | 'not-found' | 'exists'> {
+    const payload = encodeSimple(Opcode.DELETE, key, 0, cas === undefined ? 0n : BigInt(cas));
+    return this.connection.request('delete', payload, (packet) => {
+      const response = this.responseTo('delete', Opcode.DELETE, packet);
+      if (response.status === Status.SUCCESS) return 'deleted';
+      if (response.status === Status.KEY_NOT_FOUND) return 'not-found';
+      if (response.status === Status.KEY_EXISTS) return 'exists';
+      throw this.refused('delete', response);
+    });
+  }
+
+  /**
+   * A TAP dump: every item the node holds comes as a TAP_MUTATION, handed to `onItem` as it
+   * arrives, until the node closes the connection, which ends the dump. The connection is used
+   * for nothing else afterwards. `vbuckets` goes out as the original Astaire sent it; the fork's
+   * engine ignores it, so the caller filters. Resolves with the number of items.
+   *
+   * A connection that closes cleanly between two items also looks like the end of a dump (the
+   * node may have died there): the caller checks that the node's process is still the one it
+   * dumped before trusting the dump as whole.
+   */
+  tapDump(vbuckets: readonly number[], onItem: (item: TapMutation) => void): Promise<number> {
+    const command = 'tap dump';
+    let count = 0;
+    const name = `astaire-${process.pid}-${++tapDumps}`;
+    return this.connection.request(
+      command,
+      encodeTapDump(name, vbuckets),
+      (packet) => {
+        if (packet.kind === 'tap-mutation') {
+          count++;
+          onItem(packet);
+          return MORE;
+        }
+        // A dump of the default engine sends only mutations; a delete, flush or opaque message
+        // carries no item to copy, and nothing else is expected.
+        if (packet.kind === 'tap-message') {
+          if (packet.opcode === Opcode.TAP_DELETE || packet.opcode === Opcode.TAP_OPAQUE) {
+            return MORE;
+          }
+          throw new ProtocolError(
+            'TAP_UNEXPECTED',
+            `the TAP dump sent ${packet.name}, which a dump of Clearwater's memcached does not ` +
+              'send; is this node running another engine?',
+            { node: this.node, command },
+          );
+        }
+        // The server answers TAP_CONNECT only to refuse it.
+        throw this.refused(command, packet);
+      },
+      { atClose: () => count },
+    );
+  }
+
+  private storeOutcome(
+    command: string,
+    mode: MetaSetOptions['mode'],
+    response: BinaryResponse,
+  ): StoreOutcome {
+    switch (response.status) {
+      case Status.SUCCESS:
+        return 'stored';
+      case Status.NOT_STORED:
+        return 'not-stored';
+      case Status.KEY_EXISTS:
+        // An ADD of a present key (recorded from the fork); for a SET, a CAS that no longer matches.
+        return mode === 'add' ? 'not-stored' : 'exists';
+      case Status.KEY_NOT_FOUND:
+        return 'not-found';
+      default:
+        throw this.refused(command, response);
+    }
+  }
+
+  private responseTo(
+    command: string,
+    opcode: number | undefined,
+    packet: BinaryPacket,
+  ): BinaryResponse {
+    if (packet.kind !== 'response' || (opcode !== undefined && packet.opcode !== opcode)) {
+      throw this.unexpected(command, packet);
+    }
+    return packet;
+  }
+
+  private refused(command: string, response: BinaryResponse): ProtocolError {
+    const message = response.value.toString('latin1').replace(/[^\x20-\x7e]/g, '?');
+    const status = `status 0x${response.status.toString(16).padStart(2, '0')}`;
+    if (response.status === Status.UNKNOWN_COMMAND) {
+      return new ProtocolError(
+        'NODE_ERROR',
+        `memcached does not know this command (${status}${message === '' ? '' : `, "${message}"`})`,
+        { node: this.node, command },
+      );
+    }
+    return new ProtocolError(
+      'NODE_ERROR',
+      `memcached answered ${status}${message === '' ? '' : ` "${message}"`}`,
+      { node: this.node, command },
+    );
+  }
+
+  private unexpected(command: string, packet: BinaryPacket): ProtocolError {
+    const what =
+      packet.kind === 'response'
+        ? `a reply to opcode 0x${packet.opcode.toString(16).padStart(2, '0')}`
+        : packet.kind === 'tap-mutation'
+          ? 'a TAP_MUTATION'
+          : `a ${packet.name}`;
+    const error = new ProtocolError(
+      'UNEXPECTED_REPLY',
+      `memcached answered ${what}, which does not fit the command`,
+      { node: this.node, command },
+    );
+    // Replies no longer match requests: the connection cannot be trusted any further.
+    queueMicrotask(() => this.connection.close(error));
+    return error;
+  }
+}
+
+function itemOf(response: BinaryResponse): ItemMeta {
+  return {
+    value: response.value,
+    clientFlags: flagsOf(response),
+    ttl: undefined,
+    cas: response.cas.toString(),
+  };
+}
+
+function storeOf(request: SetRequest): BinaryStore {
+  const { key, value, options } = request;
+  const store = { key, value, clientFlags: options.clientFlags, exptime: options.exptime };
+  return options.cas === undefined ? store : { ...store, cas: BigInt(options.cas) };
+}
