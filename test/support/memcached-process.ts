@@ -1,8 +1,14 @@
 /**
  * Real memcached processes for integration tests, each on its own loopback address so that test
  * files running in parallel never meet on a port. Processes are only ever signalled by pid.
+ *
+ * Three kinds: Debian's memcached (`stock`); Clearwater's memcached fork (`clearwater`), where a
+ * build of it is given as ASTAIRE_CLEARWATER_MEMCACHED=<install prefix>; and the test server that
+ * plays the fork (`clearwater-test-server`, test/support/clearwater-fork-server.ts), which CI
+ * runs in the fork's place. Each is started the way its kind is.
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +25,37 @@ export interface MemcachedOptions {
   readonly memoryMb?: number;
   /** Appended to the command line. */
   readonly extraArgs?: readonly string[];
+  /** Default: `stock`. */
+  readonly kind?: MemcachedKind;
+  /**
+   * Clearwater's memcached only: the engine's cache_size (`memoryMb` is not used: the fork
+   * reports its own default, 64 MB, as limit_maxbytes). Default: `memoryMb`.
+   */
+  readonly engineCacheMb?: number;
+}
+
+/** Which memcached to start. */
+export type MemcachedKind = 'stock' | 'clearwater' | 'clearwater-test-server';
+
+/** The fork's install prefix, when a build of it is given. */
+export const CLEARWATER_PREFIX = process.env['ASTAIRE_CLEARWATER_MEMCACHED'] || undefined;
+
+/**
+ * The kinds that play Clearwater's memcached here: always the test server, and the fork itself
+ * where a build is given. `skip` says why the fork is not among them, for tests to print.
+ */
+export function clearwaterKinds(): {
+  readonly kinds: readonly MemcachedKind[];
+  readonly skip: string | undefined;
+} {
+  return CLEARWATER_PREFIX === undefined
+    ? {
+        kinds: ['clearwater-test-server'],
+        skip:
+          "SKIPPED against Clearwater's real memcached fork: ASTAIRE_CLEARWATER_MEMCACHED is not " +
+          'set to a build of it (these scenarios ran against the test server that plays it)',
+      }
+    : { kinds: ['clearwater-test-server', 'clearwater'], skip: undefined };
 }
 
 /** One running memcached. */
@@ -56,6 +93,8 @@ interface Settings {
   readonly port: number;
   readonly memoryMb: number;
   readonly extraArgs: readonly string[];
+  readonly kind: MemcachedKind;
+  readonly engineCacheMb: number;
 }
 
 // One spawned process; restart() replaces it.
@@ -81,6 +120,8 @@ export async function startMemcached(options: MemcachedOptions = {}): Promise<Me
     port: options.port ?? 11211,
     memoryMb: options.memoryMb ?? 64,
     extraArgs: options.extraArgs ?? [],
+    kind: options.kind ?? 'stock',
+    engineCacheMb: options.engineCacheMb ?? options.memoryMb ?? 64,
   };
   try {
     return new ManagedMemcached(settings, await launch(settings), lease);
@@ -159,16 +200,51 @@ class ManagedMemcached implements MemcachedProcess {
   }
 }
 
-async function launch(settings: Settings): Promise<Incarnation> {
+/** The program and arguments that start a memcached of `settings.kind`. */
+function commandFor(settings: Settings): { program: string; args: string[] } {
   const args = [
-    ...['-l', settings.host, '-p', String(settings.port), '-m', String(settings.memoryMb)],
-    ...['-U', '0'],
+    ...['-l', settings.host, '-p', String(settings.port)],
     // memcached refuses to run as root unless told which user to be.
     ...(process.getuid?.() === 0 ? ['-u', 'root'] : []),
+  ];
+  // As Clearwater starts its memcached (UDP left on): one worker thread (the fork's stats code aborts on other
+  // threads when built against a current glibc), the default engine, vbuckets ignored, its memory
+  // as the engine's cache_size (the fork refuses -m beside -e).
+  const fork = (prefix: string) => [
+    ...args,
+    ...['-t', '1', '-E', join(prefix, 'lib', 'memcached', 'default_engine.so')],
+    ...['-e', `ignore_vbucket=true;cache_size=${settings.engineCacheMb * 1024 * 1024}`],
     ...settings.extraArgs,
   ];
-  const commandLine = [MEMCACHED_BINARY, ...args].join(' ');
-  const child = spawn(MEMCACHED_BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  switch (settings.kind) {
+    case 'stock':
+      return {
+        program: MEMCACHED_BINARY,
+        args: [...args, '-U', '0', '-m', String(settings.memoryMb), ...settings.extraArgs],
+      };
+    case 'clearwater':
+      if (CLEARWATER_PREFIX === undefined) {
+        throw new Error('ASTAIRE_CLEARWATER_MEMCACHED is not set: no build of the fork to start');
+      }
+      return {
+        program: join(CLEARWATER_PREFIX, 'bin', 'memcached'),
+        args: fork(CLEARWATER_PREFIX),
+      };
+    case 'clearwater-test-server':
+      return {
+        program: process.execPath,
+        args: [
+          join(import.meta.dirname, 'clearwater-fork-server-main.js'),
+          ...fork('/test-server'),
+        ],
+      };
+  }
+}
+
+async function launch(settings: Settings): Promise<Incarnation> {
+  const { program, args } = commandFor(settings);
+  const commandLine = [program, ...args].join(' ');
+  const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
   let stderr = '';
   child.stderr.setEncoding('utf8');
