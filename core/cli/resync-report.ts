@@ -154,7 +154,8 @@ export function renderResyncSummary(summary: ResyncSummary): string {
       .map((p) => `pass ${p.pass}: ${formatCount(p.missing)} missing`)
       .join(', ');
     lines.push(
-      `  from ${source.node}: ${formatCount(source.keys)} keys, ${formatBytes(source.bytes)}` +
+      `  from ${source.node}${source.dialect === 'clearwater' ? ' (TAP)' : ''}: ` +
+        `${formatCount(source.keys)} keys, ${formatBytes(source.bytes)}` +
         (passText === '' ? '' : ` (${passText})`) +
         (source.failure === undefined ? '' : `; FAILED: ${source.failure}`),
     );

@@ -4,7 +4,7 @@
  * place of the LRU crawler there. Keys, values and client flags are as in the meta client; a CAS
  * travels as its decimal digits, so the two clients' items compare and pass around alike.
  */
-import { ProtocolError } from '../errors.js';
+import { ConnectError, ProtocolError } from '../errors.js';
 import type { Dialect } from './dialect.js';
 import { MORE, type MemcachedConnection } from './connection.js';
 import {
@@ -43,6 +43,8 @@ let tapDumps = 0;
 
 export class BinaryClient {
   readonly dialect = 'clearwater' as const satisfies Dialect;
+  // Set while a TAP dump runs: stops handing its items on, and fails its caller.
+  private abandonDump: (() => void) | undefined;
 
   constructor(readonly connection: MemcachedConnection<BinaryPacket>) {}
 
@@ -50,8 +52,14 @@ export class BinaryClient {
     return this.connection.node;
   }
 
+  /**
+   * Closes the connection, except under a TAP dump: the fork aborts (an assertion in its LRU code)
+   * soon after a TAP client leaves before the dump's end, so a dump is read to its end and thrown
+   * away instead; the node then closes the connection itself. The dump's caller is told at once.
+   */
   close(): void {
-    this.connection.close();
+    if (this.abandonDump !== undefined) this.abandonDump();
+    else this.connection.close();
   }
 
   version(): Promise<string> {
@@ -195,14 +203,29 @@ export class BinaryClient {
   tapDump(vbuckets: readonly number[], onItem: (item: TapMutation) => void): Promise<number> {
     const command = 'tap dump';
     let count = 0;
+    let isAbandoned = false;
+    let failCaller!: (error: Error) => void;
+    const abandoned = new Promise<never>((_, reject) => (failCaller = reject));
+    this.abandonDump = () => {
+      if (isAbandoned) return;
+      isAbandoned = true;
+      failCaller(
+        new ConnectError(
+          'CONNECTION_CLOSED',
+          'the TAP dump was stopped by Astaire (it is read to its end and dropped: the node ' +
+            'would abort if left mid-dump)',
+          { node: this.node, command },
+        ),
+      );
+    };
     const name = `astaire-${process.pid}-${++tapDumps}`;
-    return this.connection.request(
+    const dumped = this.connection.request(
       command,
       encodeTapDump(name, vbuckets),
       (packet) => {
         if (packet.kind === 'tap-mutation') {
           count++;
-          onItem(packet);
+          if (!isAbandoned) onItem(packet);
           return MORE;
         }
         // A dump of the default engine sends only mutations; a delete, flush or opaque message
@@ -219,10 +242,23 @@ export class BinaryClient {
           );
         }
         // The server answers TAP_CONNECT only to refuse it.
-        throw this.refused(command, packet);
+        if (packet.kind === 'response' && packet.status === Status.NOT_SUPPORTED) {
+          throw new ProtocolError(
+            'TAP_REFUSED',
+            'the node refused a TAP dump (it serves at most 10 TAP connections at once: are ' +
+              'other dumps of it running?)',
+            { node: this.node, command },
+          );
+        }
+        throw this.refused(command, this.responseTo(command, Opcode.TAP_CONNECT, packet));
       },
       { atClose: () => count },
     );
+    void dumped.then(
+      () => (this.abandonDump = undefined),
+      () => (this.abandonDump = undefined),
+    );
+    return Promise.race([dumped, abandoned]);
   }
 
   private storeOutcome(

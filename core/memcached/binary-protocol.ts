@@ -64,6 +64,8 @@ export const Status = {
   NOT_STORED: 0x05,
   UNKNOWN_COMMAND: 0x81,
   OUT_OF_MEMORY: 0x82,
+  /** The fork's answer to a TAP_CONNECT beyond its 10 TAP connections. */
+  NOT_SUPPORTED: 0x83,
 } as const;
 
 /** TAP_CONNECT flags (the 4 bytes of its extras). */

@@ -81,7 +81,9 @@ export class MemcachedConnection<R = Reply> {
         new ConnectError('CONNECTION_LOST', `connection lost: ${error.message}`, this.place()),
       ),
     );
-    stream.on('close', () => {
+    // The node's end of the stream: 'end' (an SSH channel may stay half-open after it, never
+    // emitting 'close' until we end ours), or 'close'.
+    const onPeerClosed = () => {
       if (this.finishAtClose()) return;
       this.fail(
         new ConnectError(
@@ -90,7 +92,9 @@ export class MemcachedConnection<R = Reply> {
           this.place(),
         ),
       );
-    });
+    };
+    stream.on('end', onPeerClosed);
+    stream.on('close', onPeerClosed);
   }
 
   get isClosed(): boolean {

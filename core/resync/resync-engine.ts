@@ -21,6 +21,7 @@ import type { ClusterSettings } from '../cluster/cluster-settings.js';
 import { computeStoreView, DEFAULT_REPLICAS, type StoreView } from '../cluster/store-view.js';
 import { DEFAULT_VBUCKETS } from '../cluster/vbucket-hash.js';
 import { computeWorklist, nodeRole, type Worklist } from '../cluster/worklist.js';
+import type { Dialect } from '../memcached/dialect.js';
 import type { NodeClient } from '../memcached/node-client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { RestartWatch } from './node-process.js';
@@ -56,6 +57,8 @@ export interface NodeCounters {
   readonly role: 'target' | 'source';
   readonly keys: number;
   readonly bytes: number;
+  /** For a source, once known: how it streams (a metadump and gets, or a TAP dump). */
+  readonly dialect?: Dialect;
   /** For the target: what the inject rule did with the keys so far. */
   readonly counts?: ResyncCounts;
 }
@@ -137,6 +140,8 @@ export interface ResyncSummary {
     readonly node: string;
     readonly keys: number;
     readonly bytes: number;
+    /** How it streamed: stock memcached's metadump and gets, or Clearwater's TAP dump. */
+    readonly dialect?: Dialect;
     readonly failure?: string;
   }[];
   readonly passes: readonly PassReport[];
@@ -342,6 +347,7 @@ class ResyncRun {
   private readonly workers = new Map<string, Promise<void>>();
   private readonly perVbucket = new Map<number, ResyncCounts>();
   private readonly moved = new Map<string, { keys: number; bytes: number }>();
+  private readonly sourceDialects = new Map<string, Dialect>();
   private readonly passes: PassReport[] = [];
   private unconfirmedKeys = 0;
   private readonly reconnects = new Map<string, number>();
@@ -591,7 +597,13 @@ class ResyncRun {
       sources: [...sourceNames].map((node) => {
         const moved = this.moved.get(node) ?? { keys: 0, bytes: 0 };
         const failure = this.failedSources.get(node);
-        return failure === undefined ? { node, ...moved } : { node, ...moved, failure };
+        const dialect = this.sourceDialects.get(node);
+        return {
+          node,
+          ...moved,
+          ...(dialect === undefined ? {} : { dialect }),
+          ...(failure === undefined ? {} : { failure }),
+        };
       }),
       passes: this.passes,
       unconfirmedKeys: this.unconfirmedKeys,
@@ -661,6 +673,7 @@ class ResyncRun {
             this.options.observer?.onPass?.(report);
           },
           onNotice: (message) => this.options.observer?.onNotice?.(message),
+          onDialect: (dialect) => this.sourceDialects.set(source, dialect),
           onSourceItems: (items) => {
             // A stream started again (after a dropped link) is not more keys to move.
             const counted = getOrCreate(this.estimatedFrom, source, () => new Set<number>());
@@ -782,7 +795,14 @@ class ResyncRun {
     for (const [node, moved] of this.moved) {
       targetKeys += moved.keys;
       targetBytes += moved.bytes;
-      totals.push({ node, role: 'source', keys: moved.keys, bytes: moved.bytes });
+      const dialect = this.sourceDialects.get(node);
+      totals.push({
+        node,
+        role: 'source',
+        keys: moved.keys,
+        bytes: moved.bytes,
+        ...(dialect === undefined ? {} : { dialect }),
+      });
     }
     const counts = this.totalCounts();
     totals.unshift({

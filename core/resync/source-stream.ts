@@ -13,6 +13,7 @@
  * streamed; passes repeat until one finds nothing missing, or `maxPasses` is reached (reported).
  */
 import type { AstaireError } from '../errors.js';
+import type { Dialect } from '../memcached/dialect.js';
 import type { NodeClient } from '../memcached/node-client.js';
 import type { NodeConnector } from '../transport/node-connector.js';
 import { forEachDumpBatch, type DumpedKey } from './dump-batches.js';
@@ -39,6 +40,8 @@ export interface SourceStreamOptions {
   /** Called once connected, with the number of items the source holds (for estimates). */
   readonly onSourceItems?: (items: number) => void;
   readonly onNotice?: (message: string) => void;
+  /** Called once connected, with how the source streams (its memcached's dialect). */
+  readonly onDialect?: (dialect: Dialect) => void;
   readonly tuning?: Partial<StreamTuning>;
 }
 
@@ -112,6 +115,7 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
     // The first pass's dump connection is opened with the others, so that a source that cannot
     // be reached fails before the target is touched.
     let dump: NodeClient | undefined = await asSourceFailure(options, open(options.source, 'dump'));
+    options.onDialect?.(dump.dialect);
     const fetch = await asSourceFailure(options, open(options.source, 'fetch'));
     const target = await open(options.target, 'inject');
     // A pause (or a low rate limit) can leave these connections silent for minutes; a firewall,

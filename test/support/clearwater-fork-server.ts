@@ -15,6 +15,10 @@
  * - a TAP dump walks the slab classes in order (chunk sizes from 96 bytes, factor 1.25, 8-byte
  *   aligned; an item takes its key, value and 56 bytes of header), each from its oldest item.
  *
+ * - and its failures: a TAP client that leaves before the dump's walk has ended leaves the fork's
+ *   LRU damaged, and the next dump or rewrite of an item aborts the process (exit status 134);
+ *   items removed by a flush stay in the LRU, so a TAP dump still sends them.
+ *
  * Text storage commands are not played: Astaire and its tests write to the fork in binary.
  */
 import { createServer, type Server, type Socket } from 'node:net';
@@ -108,13 +112,31 @@ class ForkStore {
     total_items: 0,
   };
 
+  /** Set when a TAP client left mid-walk: the fork's LRU is damaged from then on. */
+  isDamaged = false;
+  /** Items stored before this sequence number were flushed: gets miss them, dumps still send them. */
+  private flushedBelow = 0;
+
   constructor(private readonly cacheSizeBytes: number) {}
+
+  /** What the fork does on its next touch of a damaged LRU: abort. */
+  failIfDamaged(): void {
+    if (!this.isDamaged) return;
+    process.stderr.write(
+      'memcached: items.c: item_unlink_q: Assertion failed (a TAP dump was left before its end)\n',
+    );
+    process.exit(134);
+  }
+
+  flush(): void {
+    this.flushedBelow = this.nextSeq;
+  }
 
   /** The live item under `key`; an expired one is removed, as the fork does on access. */
   get(key: Buffer): Item | undefined {
     const item = this.items.get(key.toString('latin1'));
     if (item === undefined) return undefined;
-    if (isExpired(item)) {
+    if (isExpired(item) || item.seq < this.flushedBelow) {
       this.remove(item);
       return undefined;
     }
@@ -126,7 +148,10 @@ class ForkStore {
     const slabClass = slabClassOf(total);
     if (slabClass < 0) return 'too-large';
     const existing = this.items.get(key.toString('latin1'));
-    if (existing !== undefined) this.remove(existing);
+    if (existing !== undefined) {
+      this.failIfDamaged();
+      this.remove(existing);
+    }
     const item: Item = {
       key: Buffer.from(key),
       value: Buffer.from(value),
@@ -147,11 +172,12 @@ class ForkStore {
     if (this.items.delete(item.key.toString('latin1'))) this.bytes -= itemBytes(item);
   }
 
-  /** Every item a TAP dump sends, in the fork's order. */
+  /**
+   * Every item a TAP dump sends, in the fork's order: expired and flushed items too, until
+   * something removes them (the fork's dump checks neither).
+   */
   dumpOrder(): Item[] {
-    return [...this.items.values()]
-      .filter((item) => !isExpired(item))
-      .sort((a, b) => a.slabClass - b.slabClass || a.seq - b.seq);
+    return [...this.items.values()].sort((a, b) => a.slabClass - b.slabClass || a.seq - b.seq);
   }
 
   private evictIfFull(): void {
@@ -443,7 +469,7 @@ function serveRequest(
   } else if (STORE_OPCODES.has(opcode)) {
     serveStore(request, quiet, store, send);
   } else if (opcode === Opcode.FLUSH) {
-    for (const item of [...store.items.values()]) store.remove(item);
+    store.flush();
     send(response(request, Status.SUCCESS));
   } else if (opcode === Opcode.DELETE || opcode === Opcode.DELETEQ) {
     const item = store.get(request.key);
@@ -497,8 +523,12 @@ function serveStore(request: Request, quiet: boolean, store: ForkStore, send: Se
 
 /** Sends every item as a TAP_MUTATION, waiting for the socket to drain, then closes. */
 async function tapDump(store: ForkStore, socket: Socket, send: Send): Promise<void> {
+  store.failIfDamaged();
   for (const item of store.dumpOrder()) {
-    if (socket.destroyed) return;
+    if (socket.destroyed) {
+      store.isDamaged = true;
+      return;
+    }
     if (!send(tapMutation(item))) {
       await new Promise<void>((resolve) => {
         socket.once('drain', resolve);

@@ -36,6 +36,10 @@ export interface FaultServer {
 export async function startFaultServer(
   behaviour: FaultBehaviour,
   host = '127.0.0.1',
+  options: {
+    /** Default true: answer Astaire's dialect probe as stock memcached before misbehaving. */
+    readonly answersProbe?: boolean;
+  } = {},
 ): Promise<FaultServer> {
   if (!isLoopback(host)) {
     throw new Error(`fault servers listen on loopback only (127.0.0.0/8 or ::1), not ${host}`);
@@ -48,7 +52,8 @@ export async function startFaultServer(
     socket.on('close', () => sockets.delete(socket));
     // Clients under test reset connections on purpose; that is not a failure of the server.
     socket.on('error', () => {});
-    answerProbe(socket, () => serve(behaviour, socket));
+    if (options.answersProbe === false) serve(behaviour, socket);
+    else answerProbe(socket, () => serve(behaviour, socket));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
  * did, and, open, its grid, its sources and its throughput chart. With many targets the sections
  * start closed, so a resize of 16 nodes reads as 16 lines.
  */
+import { DIALECT_LABELS } from '../../../core/memcached/dialect.js';
 import { memo, useId, useMemo, useState, type CSSProperties } from 'react';
 import type { ResyncSummaryJson } from '../../../core/console/contract.js';
 import { formatBytes, formatCount, formatRate } from '../../../core/util/format-units.js';
@@ -236,7 +237,12 @@ const SourceList = memo(function SourceList(props: {
     summary?.sources ??
     (totals ?? [])
       .filter((node) => node.role === 'source')
-      .map((node) => ({ node: node.node, keys: node.keys, bytes: node.bytes }));
+      .map((node) => ({
+        node: node.node,
+        keys: node.keys,
+        bytes: node.bytes,
+        ...(node.dialect === undefined ? {} : { dialect: node.dialect }),
+      }));
   if (sources.length === 0) return <p className="muted">No source has sent anything yet.</p>;
   return (
     <ul className="source-list" aria-label={`Sources of ${target}`}>
@@ -245,6 +251,9 @@ const SourceList = memo(function SourceList(props: {
           <NodeChip nodes={nodes} node={source.node} />
           <span>
             sent {formatCount(source.keys)} keys, {formatBytes(source.bytes)}
+            {source.dialect !== undefined && (
+              <span className="muted"> · {DIALECT_LABELS[source.dialect]}</span>
+            )}
           </span>
           {'failure' in source && source.failure !== undefined && (
             <span className="failure-reason">✕ {source.failure}</span>

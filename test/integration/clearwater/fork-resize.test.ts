@@ -5,8 +5,14 @@
  * given (ASTAIRE_CLEARWATER_MEMCACHED); the suite says plainly when the fork was skipped.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SSHConfig from 'ssh-config';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js';
+import { parseClusterProfile } from '../../../core/cluster/cluster-profile.js';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
 import type { NodeClient } from '../../../core/memcached/node-client.js';
@@ -15,6 +21,7 @@ import { ResyncJob, type ResyncSummary } from '../../../core/resync/resync-engin
 import { readTagRecord } from '../../../core/resync/tag-record.js';
 import { verifyResize } from '../../../core/resync/verify.js';
 import { directConnector, type NodeConnector } from '../../../core/transport/node-connector.js';
+import { profileConnector } from '../../../core/transport/profile-connector.js';
 import {
   ClusterClients,
   checkPlacement,
@@ -28,6 +35,14 @@ import {
   type MemcachedKind,
   type MemcachedProcess,
 } from '../../support/memcached-process.js';
+import { startFaultServer } from '../../support/fault-server.js';
+import {
+  NO_PROMPTS,
+  knownHostsEntry,
+  makeClientKeys,
+  sshAccessTo,
+  startSshd,
+} from '../../support/sshd-process.js';
 import {
   checkAfterResize,
   seedResize,
@@ -155,6 +170,15 @@ function assertComplete(summaries: readonly ResyncSummary[]): void {
       `${summary.target}: ${JSON.stringify({ failed: summary.failed.slice(0, 3), error: summary.error })}`,
     );
     assert.equal(summary.unconfirmedKeys, 0);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -295,6 +319,96 @@ for (const kind of kinds) {
       }
     });
 
+    it('a resync cancelled mid-dump reads the dump to its end: the fork source survives', async () => {
+      const old = nodes.fork.slice(0, 3);
+      const target = nodes.fork[3]!.address;
+      const settings = {
+        servers: old.map((m) => m.address),
+        newServers: [...old.map((m) => m.address), target],
+      };
+      const clients = new ClusterClients(connect);
+      try {
+        const items = makeDataset({ seed: 430, count: 8000, valueSizes: [4000] });
+        await seedCluster(clients, settings.newServers, settings.servers, items);
+        const cancel = new AbortController();
+        // Cancelled after the first items of the first dump, while the node still walks its LRU.
+        const cancelling: NodeConnector = async (node, purpose) => {
+          const client = await connect(node, purpose);
+          if (purpose === 'dump' && client.dialect === 'clearwater') {
+            const dump = client.tapDump.bind(client);
+            let seen = 0;
+            client.tapDump = (vbuckets, onItem) =>
+              dump(vbuckets, (item) => {
+                if (++seen === 50) cancel.abort();
+                onItem(item);
+              });
+          }
+          return client;
+        };
+        const summary = await new ResyncJob({
+          target,
+          settings,
+          full: false,
+          connect: cancelling,
+          signal: cancel.signal,
+        }).run();
+        assert.equal(summary.cancelled, true);
+        // The fork aborts on its next dump or rewrite when a dump was left mid-walk: do both.
+        await sleep(500);
+        const rewritten = items.slice(0, 200);
+        await seedCluster(clients, [], settings.servers, rewritten);
+        const again = await new ResyncJob({ target, settings, full: false, connect }).run();
+        assertComplete([again]);
+        for (const node of old) {
+          assert.ok(isRunning(node.pid), `${node.address} is still running`);
+          assert.equal((await nodeStatus(node.address, settings, connect)).isReachable, true);
+        }
+      } finally {
+        await clients.close();
+      }
+    });
+
+    it('fork to fork over SSH tunnels: each fork connection (probe, then binary) through one SSH connection', async () => {
+      const keys = makeClientKeys();
+      const sshd = await startSshd(keys);
+      const dir = mkdtempSync(join(tmpdir(), 'astaire-fork-ssh-'));
+      const knownHosts = join(dir, 'known_hosts');
+      writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
+      const all = nodes.fork.map((m) => m.address);
+      const settings = { servers: all.slice(0, 3), newServers: all };
+      const profile = parseClusterProfile(
+        JSON.stringify({
+          knownHostsFile: knownHosts,
+          nodes: Object.fromEntries(
+            all.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
+          ),
+        }),
+        'fork.profile.json',
+      );
+      const viaSsh = profileConnector(profile, {
+        timeoutMs: 5000,
+        sshConfig: new SSHConfig(),
+        ssh: { prompts: NO_PROMPTS, agentSocket: '' },
+      });
+      const clients = new ClusterClients(connect);
+      try {
+        const items = makeDataset({ seed: 450, count: 2000, valueSizes: [100, 3000] });
+        await seedCluster(clients, all, settings.servers, items);
+        const summaries = await resyncEvery(settings, viaSsh.connect);
+        assertComplete(summaries);
+        assert.ok(summaries[0]?.sources.every((source) => source.dialect === 'clearwater'));
+        const placement = await checkPlacement(settings, items, clients);
+        assert.deepEqual(placement.wrong.slice(0, 10), []);
+        const report = await verifyResize({ settings, connect: viaSsh.connect });
+        assert.ok(report.isClean, JSON.stringify(report.failures));
+      } finally {
+        viaSsh.close();
+        await clients.close();
+        await sshd.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('under Clearwater-rule writers, fork to fork and to stock: nothing lost or older', async () => {
       const old = nodes.fork.slice(0, 3).map((m) => m.address);
       for (const [label, target] of [
@@ -322,3 +436,34 @@ for (const kind of kinds) {
     });
   });
 }
+
+describe('a node that answers neither dialect', () => {
+  it('is refused by name, with what it answered and what Astaire supports', async () => {
+    // memcached 1.4 answers `version` and knows no meta commands.
+    const server = await startFaultServer(
+      {
+        kind: 'script',
+        onLine: (line, socket) =>
+          socket.write(line === 'version' ? 'VERSION 1.4.25\r\n' : 'ERROR\r\n'),
+      },
+      '127.0.0.1',
+      { answersProbe: false },
+    );
+    try {
+      const settings = { servers: [server.address], newServers: [] };
+      const status = await nodeStatus(server.address, settings, connect);
+      assert.equal(status.isReachable, false);
+      assert.equal(status.error?.code, 'UNSUPPORTED_MEMCACHED');
+      assert.match(
+        status.error?.message ?? '',
+        new RegExp(`node ${server.address.replaceAll('.', '\\.')} \\(probe\\)`),
+      );
+      assert.match(
+        status.error?.message ?? '',
+        /"VERSION 1\.4\.25".*"ERROR".*memcached 1\.6 or later.*Clearwater/,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+});
