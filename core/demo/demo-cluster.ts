@@ -7,7 +7,7 @@ import { parseClusterSettings, type ClusterSettings } from '../cluster/cluster-s
 import { clusterNodes } from '../cluster/worklist.js';
 import { directConnector } from '../transport/node-connector.js';
 import { DEMO_SETTINGS_NAME, DEMO_SETTINGS_TEXT } from './demo-settings.js';
-import { startLocalMemcached, type LocalMemcached } from './local-memcached.js';
+import { clearwaterPrefix, startLocalMemcached, type LocalMemcached } from './local-memcached.js';
 import { loadSampleData } from './sample-data.js';
 
 export const DEFAULT_DEMO_KEYS = 20_000;
@@ -40,7 +40,11 @@ export async function startDemoCluster(
     await Promise.all(processes.map((m) => m.stop()));
   };
   try {
-    say(`Starting the demo cluster: memcached on ${nodes.join(', ')}`);
+    const clearwater = clearwaterPrefix();
+    say(
+      `Starting the demo cluster: ${clearwater === undefined ? 'memcached' : `Clearwater's memcached (${clearwater})`} ` +
+        `on ${nodes.join(', ')}`,
+    );
     for (const node of nodes) processes.push(await startLocalMemcached(node));
     say(
       `Loading ${keys.toLocaleString('en-US')} sample keys through the old view ` +

@@ -1,9 +1,11 @@
 /**
  * memcached processes on this machine, for the demo cluster: started on loopback addresses in the
- * foreground (so they die with us if we are killed), stopped by pid.
+ * foreground (so they die with us if we are killed), stopped by pid. Stock memcached, or
+ * Clearwater's memcached where a build of it is given (ASTAIRE_CLEARWATER_MEMCACHED=<prefix>).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, ConnectError } from '../errors.js';
 import { parseServerAddress } from '../cluster/server-address.js';
@@ -22,6 +24,42 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** The install prefix of a build of Clearwater's memcached, when one is given. */
+export function clearwaterPrefix(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env['ASTAIRE_CLEARWATER_MEMCACHED'] || undefined;
+}
+
+/**
+ * How to start memcached on `host:port` with `memoryMb` of cache: stock memcached, or with
+ * `clearwater`, the fork installed at that prefix, started as Clearwater starts it: one worker
+ * thread (built against a current glibc, its stats code aborts on other threads), the default
+ * engine with vbuckets ignored, its memory as the engine's cache_size (it refuses -m beside -e).
+ */
+export function memcachedCommand(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly memoryMb: number;
+  readonly clearwater?: string | undefined;
+}): { readonly program: string; readonly args: string[] } {
+  const { host, port, memoryMb, clearwater } = options;
+  // memcached refuses to run as root unless told which user to be.
+  const asRoot = process.getuid?.() === 0 ? ['-u', 'root'] : [];
+  if (clearwater === undefined) {
+    return {
+      program: 'memcached',
+      args: ['-l', host, '-p', String(port), '-m', String(memoryMb), '-U', '0', ...asRoot],
+    };
+  }
+  return {
+    program: join(clearwater, 'bin', 'memcached'),
+    args: [
+      ...['-l', host, '-p', String(port), ...asRoot, '-t', '1'],
+      ...['-E', join(clearwater, 'lib', 'memcached', 'default_engine.so')],
+      ...['-e', `ignore_vbucket=true;cache_size=${memoryMb * 1024 * 1024}`],
+    ],
+  };
+}
+
 /** Starts memcached on `address` (a loopback host:port) with `memoryMb` of cache. */
 export async function startLocalMemcached(address: string, memoryMb = 64): Promise<LocalMemcached> {
   const parsed = parseServerAddress(address);
@@ -39,17 +77,23 @@ export async function startLocalMemcached(address: string, memoryMb = 64): Promi
       { node: address, command: 'memcached' },
     );
   }
-  const args = ['-l', host, '-p', String(port), '-m', String(memoryMb), '-U', '0'];
-  // memcached refuses to run as root unless told which user to be.
-  if (process.getuid?.() === 0) args.push('-u', 'root');
+  const clearwater = clearwaterPrefix();
+  const { program, args } = memcachedCommand({ host, port, memoryMb, clearwater });
   let stderr = '';
-  const child: ChildProcess = spawn('memcached', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   for (let waited = 0; ; waited += 25) {
     const failed = await Promise.race([spawnError, sleep(25).then(() => undefined)]);
+    if (failed !== undefined && clearwater !== undefined) {
+      throw new ConfigError(
+        'MEMCACHED_NOT_FOUND',
+        `cannot run Clearwater's memcached at ${program} (${failed.message}): ` +
+          'ASTAIRE_CLEARWATER_MEMCACHED must be the install prefix of a build of it',
+      );
+    }
     if (failed !== undefined) {
       throw new ConfigError(
         'MEMCACHED_NOT_FOUND',

@@ -13,9 +13,10 @@ export function runProcess(
   command: string,
   args: readonly string[],
   stdin = '',
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env });
     const stdout: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -29,6 +30,10 @@ export function runProcess(
 }
 
 /** The compiled `astaire` CLI, run with node. */
-export function runAstaire(args: readonly string[], stdin?: string): Promise<ProcessRun> {
-  return runProcess(process.execPath, [CLI_PATH, ...args], stdin);
+export function runAstaire(
+  args: readonly string[],
+  stdin?: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<ProcessRun> {
+  return runProcess(process.execPath, [CLI_PATH, ...args], stdin, env);
 }

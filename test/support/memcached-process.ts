@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clearwaterPrefix, memcachedCommand } from '../../core/demo/local-memcached.js';
 import { allocateLoopbackHost, type LoopbackHost } from './loopback-hosts.js';
 import { rawExchange, rawStats } from './raw-memcached.js';
 
@@ -38,7 +39,7 @@ export interface MemcachedOptions {
 export type MemcachedKind = 'stock' | 'clearwater' | 'clearwater-test-server';
 
 /** The fork's install prefix, when a build of it is given. */
-export const CLEARWATER_PREFIX = process.env['ASTAIRE_CLEARWATER_MEMCACHED'] || undefined;
+export const CLEARWATER_PREFIX = clearwaterPrefix();
 
 /**
  * The kinds that play Clearwater's memcached here: always the test server, and the fork itself
@@ -202,43 +203,31 @@ class ManagedMemcached implements MemcachedProcess {
 
 /** The program and arguments that start a memcached of `settings.kind`. */
 function commandFor(settings: Settings): { program: string; args: string[] } {
-  const args = [
-    ...['-l', settings.host, '-p', String(settings.port)],
-    // memcached refuses to run as root unless told which user to be.
-    ...(process.getuid?.() === 0 ? ['-u', 'root'] : []),
-  ];
-  // As Clearwater starts its memcached (UDP left on): one worker thread (the fork's stats code aborts on other
-  // threads when built against a current glibc), the default engine, vbuckets ignored, its memory
-  // as the engine's cache_size (the fork refuses -m beside -e).
-  const fork = (prefix: string) => [
-    ...args,
-    ...['-t', '1', '-E', join(prefix, 'lib', 'memcached', 'default_engine.so')],
-    ...['-e', `ignore_vbucket=true;cache_size=${settings.engineCacheMb * 1024 * 1024}`],
-    ...settings.extraArgs,
-  ];
+  const { host, port } = settings;
   switch (settings.kind) {
-    case 'stock':
-      return {
-        program: MEMCACHED_BINARY,
-        args: [...args, '-U', '0', '-m', String(settings.memoryMb), ...settings.extraArgs],
-      };
-    case 'clearwater':
+    case 'stock': {
+      const stock = memcachedCommand({ host, port, memoryMb: settings.memoryMb });
+      return { program: MEMCACHED_BINARY, args: [...stock.args, ...settings.extraArgs] };
+    }
+    case 'clearwater': {
       if (CLEARWATER_PREFIX === undefined) {
         throw new Error('ASTAIRE_CLEARWATER_MEMCACHED is not set: no build of the fork to start');
       }
-      return {
-        program: join(CLEARWATER_PREFIX, 'bin', 'memcached'),
-        args: fork(CLEARWATER_PREFIX),
-      };
-    case 'clearwater-test-server':
-      return {
-        program: process.execPath,
-        args: [
-          join(import.meta.dirname, 'clearwater-fork-server-main.js'),
-          ...fork('/test-server'),
-        ],
-      };
+      const fork = forkCommand(settings, CLEARWATER_PREFIX);
+      return { program: fork.program, args: [...fork.args, ...settings.extraArgs] };
+    }
+    case 'clearwater-test-server': {
+      // Started with the fork's own command line, which it reads as the fork would.
+      const fork = forkCommand(settings, '/test-server');
+      const main = join(import.meta.dirname, 'clearwater-fork-server-main.js');
+      return { program: process.execPath, args: [main, ...fork.args, ...settings.extraArgs] };
+    }
   }
+}
+
+function forkCommand(settings: Settings, prefix: string) {
+  const { host, port } = settings;
+  return memcachedCommand({ host, port, memoryMb: settings.engineCacheMb, clearwater: prefix });
 }
 
 async function launch(settings: Settings): Promise<Incarnation> {
