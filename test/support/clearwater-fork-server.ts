@@ -13,7 +13,9 @@
  *   NOOP, VERSION, STAT, and TAP_CONNECT: a dump of every item as TAP_MUTATION, then the
  *   connection is closed; an unknown opcode gets status 0x81;
  * - a TAP dump walks the slab classes in order (chunk sizes from 96 bytes, factor 1.25, 8-byte
- *   aligned; an item takes its key, value and 56 bytes of header), each from its oldest item.
+ *   aligned; an item takes its key, value and 56 bytes of header), each from its oldest item,
+ *   live: an item rewritten meanwhile is sent again, or missed when its new size puts it in a
+ *   class already walked, as the fork does;
  *
  * - and its failures: a TAP client that leaves before the dump's walk has ended leaves the fork's
  *   LRU damaged, and the next dump or rewrite of an item aborts the process (exit status 134);
@@ -95,6 +97,12 @@ const QUIET_OPCODES = new Set<number>([
 /** The fork's state: items and the counters its `stats` reports. */
 class ForkStore {
   readonly items = new Map<string, Item>();
+  /**
+   * Each slab class's LRU, oldest first: items in store order. A rewritten or removed item's old
+   * entry stays until the list is compacted (never while a dump walks it): it is skipped as stale.
+   */
+  private readonly lrus: Item[][] = SLAB_CHUNK_SIZES.map(() => []);
+  private walking = 0;
   private nextCas = 1n;
   private nextSeq = 0;
   bytes = 0;
@@ -162,6 +170,7 @@ class ForkStore {
       slabClass,
     };
     this.items.set(item.key.toString('latin1'), item);
+    (this.lrus[slabClass] as Item[]).push(item);
     this.bytes += itemBytes(item);
     this.counters.total_items++;
     this.evictIfFull();
@@ -172,20 +181,49 @@ class ForkStore {
     if (this.items.delete(item.key.toString('latin1'))) this.bytes -= itemBytes(item);
   }
 
+  isCurrent(item: Item): boolean {
+    return this.items.get(item.key.toString('latin1')) === item;
+  }
+
   /**
-   * Every item a TAP dump sends, in the fork's order: expired and flushed items too, until
-   * something removes them (the fork's dump checks neither).
+   * Walks the LRUs as the fork's TAP dump does: slab class by slab class from the smallest, each
+   * from its oldest item, live, one item at a time, handing each to `send`, which may wait (for
+   * the client to read). Items stored meanwhile join the end of their class: a rewrite into the
+   * class being walked or a later one is met (again), one into a class already walked is missed.
+   * Expired and flushed items are sent too (the fork's walk checks neither).
    */
-  dumpOrder(): Item[] {
-    return [...this.items.values()].sort((a, b) => a.slabClass - b.slabClass || a.seq - b.seq);
+  async walk(send: (item: Item) => Promise<boolean>): Promise<boolean> {
+    this.walking++;
+    try {
+      for (const lru of this.lrus) {
+        for (let at = 0; at < lru.length; at++) {
+          const item = lru[at] as Item;
+          if (this.isCurrent(item) && !(await send(item))) return false;
+        }
+      }
+      return true;
+    } finally {
+      this.walking--;
+      if (this.walking === 0) this.compact();
+    }
+  }
+
+  private compact(): void {
+    for (const [index, lru] of this.lrus.entries()) {
+      if (lru.length > 1024) this.lrus[index] = lru.filter((item) => this.isCurrent(item));
+    }
   }
 
   private evictIfFull(): void {
-    if (this.bytes <= this.cacheSizeBytes) return;
-    const oldestFirst = [...this.items.values()].sort((a, b) => a.seq - b.seq);
-    for (const item of oldestFirst) {
-      if (this.bytes <= this.cacheSizeBytes) break;
-      this.remove(item);
+    while (this.bytes > this.cacheSizeBytes) {
+      // The oldest item of any class: the smallest store order among the classes' oldest.
+      let oldest: Item | undefined;
+      for (const lru of this.lrus) {
+        const head = lru.find((item) => this.isCurrent(item));
+        if (head !== undefined && (oldest === undefined || head.seq < oldest.seq)) oldest = head;
+      }
+      if (oldest === undefined) return;
+      this.remove(oldest);
       this.counters.evictions++;
     }
   }
@@ -524,19 +562,18 @@ function serveStore(request: Request, quiet: boolean, store: ForkStore, send: Se
 /** Sends every item as a TAP_MUTATION, waiting for the socket to drain, then closes. */
 async function tapDump(store: ForkStore, socket: Socket, send: Send): Promise<void> {
   store.failIfDamaged();
-  for (const item of store.dumpOrder()) {
-    if (socket.destroyed) {
-      store.isDamaged = true;
-      return;
-    }
+  const isWalked = await store.walk(async (item) => {
+    if (socket.destroyed) return false;
     if (!send(tapMutation(item))) {
       await new Promise<void>((resolve) => {
         socket.once('drain', resolve);
         socket.once('close', resolve);
       });
     }
-  }
-  socket.end();
+    return !socket.destroyed;
+  });
+  if (isWalked) socket.end();
+  else store.isDamaged = true;
 }
 
 function tapMutation(item: Item): Buffer {
