@@ -17,6 +17,8 @@ export interface LocalMemcached {
 }
 
 const READY_TIMEOUT_MS = 5000;
+/** The README's set-up step, which installs memcached among the rest; named where it is missing. */
+const SETUP_COMMAND = './setup.sh';
 
 // The demo's memcached processes must not outlive it, however it ends (an error, a closed pipe).
 const running = new Set<ChildProcess>();
@@ -97,7 +99,8 @@ export async function startLocalMemcached(address: string, memoryMb = 64): Promi
     if (failed !== undefined) {
       throw new ConfigError(
         'MEMCACHED_NOT_FOUND',
-        `cannot run memcached (${failed.message}): install it (Debian: apt-get install memcached)`,
+        `cannot run memcached (${failed.message}): run ${SETUP_COMMAND} in the checkout, which ` +
+          'installs it and what else the console needs (or install the memcached package yourself)',
       );
     }
     if (child.exitCode !== null) {

@@ -52,6 +52,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get) => {
     statusByCluster: {},
 
     async loadClusters(client) {
+      const isFirstList = get().isLoadingClusters;
       try {
         const clusters = await client.invoke('clusters:list', null);
         set((state) => ({
@@ -63,6 +64,11 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get) => {
             ? state.selectedClusterId
             : null,
         }));
+        // The demo (npm run demo, --demo) opens on its own cluster, not on an empty page.
+        const demo = clusters.find((cluster) => cluster.origin === 'demo');
+        if (isFirstList && demo !== undefined && get().selectedClusterId === null) {
+          void get().selectCluster(client, demo.id);
+        }
       } catch (error) {
         set({ isLoadingClusters: false, clustersError: toErrorPayload(error) });
       }

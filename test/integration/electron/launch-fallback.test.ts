@@ -52,4 +52,26 @@ describe('npm start without the Electron binary', () => {
     const [code, signal] = await exited;
     assert.deepEqual({ code, signal }, { code: 0, signal: null }, output);
   });
+
+  it('npm run demo without memcached names the set-up command', { timeout: 60_000 }, async () => {
+    // A PATH with nothing on it: memcached is missing here even where it is installed.
+    const emptyPath = mkdtempSync(join(dir, 'empty-path-'));
+    const child = spawn(
+      process.execPath,
+      [LAUNCH_PATH, '--demo', '--port', '0', '--data-dir', join(dir, 'demo-data')],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PATH: emptyPath, ELECTRON_OVERRIDE_DIST_PATH: emptyPath },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 2, stderr);
+    assert.match(
+      stderr,
+      /astaire: cannot run memcached \(spawn memcached ENOENT\): run \.\/setup\.sh/,
+    );
+  });
 });

@@ -31,6 +31,29 @@ describe('console store: clusters', () => {
     assert.equal(store.getState().selectedClusterId, null);
   });
 
+  it('selects the demo cluster when the first list has one, and checks its nodes', async () => {
+    const store = createConsoleStore();
+    const listed = [cluster('a'), { ...cluster('demo', 'Demo cluster'), origin: 'demo' as const }];
+    const client = fakeClient({
+      'clusters:list': async () => listed,
+      'cluster:status': async ({ clusterId }) => ({ clusterId, checkedAt: 'now', nodes: [] }),
+    });
+    await store.getState().loadClusters(client);
+    assert.equal(store.getState().selectedClusterId, 'demo');
+    assert.ok(client.calls.some((call) => call.channel === 'cluster:status'));
+    // Later lists leave the operator's choice alone.
+    await store.getState().selectCluster(client, 'a');
+    await store.getState().loadClusters(client);
+    assert.equal(store.getState().selectedClusterId, 'a');
+  });
+
+  it('selects nothing at first when there is no demo cluster', async () => {
+    const store = createConsoleStore();
+    const client = fakeClient({ 'clusters:list': async () => [cluster('a')] });
+    await store.getState().loadClusters(client);
+    assert.equal(store.getState().selectedClusterId, null);
+  });
+
   it("keeps the service's error when a save is rejected, for the form to show", async () => {
     const store = createConsoleStore();
     const client = fakeClient({
