@@ -9,9 +9,10 @@
  * and memory stays bounded).
  *
  * The crawler skips items that are locked or referenced as it passes, so a dump of a live node is
- * not complete (the fork's TAP dump, walking its LRUs class by class, misses an item rewritten into
- * a slab class it has walked). After the first pass the source is dumped again and only keys the target lacks are
- * streamed; passes repeat until one finds nothing missing, or `maxPasses` is reached (reported).
+ * not complete; the fork's TAP dump, walking its LRUs class by class, misses an item rewritten
+ * into a slab class it has walked. After the first pass the source is dumped again and only keys
+ * the target lacks are streamed; passes repeat until one finds nothing missing, or `maxPasses` is
+ * reached (reported).
  */
 import type { AstaireError } from '../errors.js';
 import type { Dialect } from '../memcached/dialect.js';
