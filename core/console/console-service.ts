@@ -4,6 +4,7 @@
  * questions put to the operator), runs jobs, and numbers every event it emits so that whoever
  * relays them (the IPC bridge, the web server) keeps their order.
  */
+import { whenTapDumpsDrained } from '../memcached/binary-client.js';
 import { dirname, join } from 'node:path';
 import { resizeFailureRisk } from '../cluster/failure-risk.js';
 import { buildPlan, planToJson } from '../cluster/plan.js';
@@ -114,6 +115,9 @@ export class ConsoleService implements ConsoleBackend {
     await this.wizards.close();
     this.prompts.close();
     await this.jobs.close();
+    // Cancelled jobs' TAP dumps are read to their end before the console may go: Clearwater's
+    // memcached aborts when a dump is left mid-way.
+    await whenTapDumpsDrained();
     await this.activity.close();
   }
 

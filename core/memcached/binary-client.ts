@@ -4,7 +4,7 @@
  * place of the LRU crawler there. Keys, values and client flags are as in the meta client; a CAS
  * travels as its decimal digits, so the two clients' items compare and pass around alike.
  */
-import { ConnectError, ProtocolError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import type { Dialect } from './dialect.js';
 import { MORE, type MemcachedConnection } from './connection.js';
 import {
@@ -40,11 +40,28 @@ const LOUD_STORE: Readonly<Record<MetaSetOptions['mode'], StoreOpcode>> = {
 };
 
 let tapDumps = 0;
+// Every TAP dump still being read, by any client of this process.
+const drainingDumps = new Set<Promise<void>>();
+
+/**
+ * Settles once every TAP dump this process started has been read to its end (or its link is
+ * gone). Whatever carries dumps (an SSH session, the process itself) must outlive them: the fork
+ * aborts soon after a TAP client leaves mid-dump.
+ */
+export async function whenTapDumpsDrained(): Promise<void> {
+  while (drainingDumps.size > 0) await Promise.all(drainingDumps);
+}
+
+/** How many TAP dumps are still being read. */
+export function tapDumpsDraining(): number {
+  return drainingDumps.size;
+}
 
 export class BinaryClient {
   readonly dialect = 'clearwater' as const satisfies Dialect;
   // Set while a TAP dump runs: stops handing its items on, and fails its caller.
   private abandonDump: (() => void) | undefined;
+  private dumpDrained: Promise<void> = Promise.resolve();
 
   constructor(readonly connection: MemcachedConnection<BinaryPacket>) {}
 
@@ -196,57 +213,71 @@ export class BinaryClient {
    * for nothing else afterwards. `vbuckets` goes out as the original Astaire sent it; the fork's
    * engine ignores it, so the caller filters. Resolves with the number of items.
    *
-   * A connection that closes cleanly between two items also looks like the end of a dump (the
-   * node may have died there): the caller checks that the node's process is still the one it
-   * dumped before trusting the dump as whole.
+   * The fork aborts soon after a TAP client leaves mid-dump, so nothing here ends a dump early:
+   * `close()`, an `onItem` that throws, or a message that does not belong in a dump make the rest
+   * of the dump be read and dropped, and fail the call at once; the connection ends when the node
+   * closes it (see `whenTapDumpsDrained`). A connection that closes cleanly between two items
+   * also looks like the end of a dump (the node may have died there): the caller checks that the
+   * node's process is still the one it dumped before trusting the dump as whole.
    */
   tapDump(vbuckets: readonly number[], onItem: (item: TapMutation) => void): Promise<number> {
     const command = 'tap dump';
     let count = 0;
-    let isAbandoned = false;
+    let stoppedBy: Error | undefined;
     let failCaller!: (error: Error) => void;
-    const abandoned = new Promise<never>((_, reject) => (failCaller = reject));
-    this.abandonDump = () => {
-      if (isAbandoned) return;
-      isAbandoned = true;
-      failCaller(
-        new ConnectError(
-          'CONNECTION_CLOSED',
-          'the TAP dump was stopped by Astaire (it is read to its end and dropped: the node ' +
-            'would abort if left mid-dump)',
+    const stopped = new Promise<never>((_, reject) => (failCaller = reject));
+    const stop = (reason: Error) => {
+      if (stoppedBy !== undefined) return;
+      stoppedBy = reason;
+      failCaller(reason);
+    };
+    this.abandonDump = () =>
+      stop(
+        new ProtocolError(
+          'DUMP_STOPPED',
+          'the TAP dump was stopped by Astaire; it is read to its end and dropped, since the ' +
+            'node would abort if it were left mid-dump',
           { node: this.node, command },
         ),
       );
-    };
     const name = `astaire-${process.pid}-${++tapDumps}`;
+    // The collector never throws once the dump runs: a throw would end the request, and the
+    // next item, belonging to no request, would close the connection mid-dump.
     const dumped = this.connection.request(
       command,
       encodeTapDump(name, vbuckets),
       (packet) => {
         if (packet.kind === 'tap-mutation') {
           count++;
-          if (!isAbandoned) onItem(packet);
+          if (stoppedBy !== undefined) return MORE;
+          try {
+            onItem(packet);
+          } catch (error) {
+            stop(error instanceof Error ? error : new Error(String(error)));
+          }
           return MORE;
         }
-        // A dump of the default engine sends only mutations; a delete, flush or opaque message
-        // carries no item to copy, and nothing else is expected.
         if (packet.kind === 'tap-message') {
-          if (packet.opcode === Opcode.TAP_DELETE || packet.opcode === Opcode.TAP_OPAQUE) {
-            return MORE;
+          // A dump of the default engine sends only mutations; a delete or opaque message
+          // carries no item to copy, and nothing else is expected.
+          if (packet.opcode !== Opcode.TAP_DELETE && packet.opcode !== Opcode.TAP_OPAQUE) {
+            stop(
+              new ProtocolError(
+                'TAP_UNEXPECTED',
+                `the TAP dump sent ${packet.name}, which a dump of Clearwater's memcached does ` +
+                  'not send; is this node running another engine?',
+                { node: this.node, command },
+              ),
+            );
           }
-          throw new ProtocolError(
-            'TAP_UNEXPECTED',
-            `the TAP dump sent ${packet.name}, which a dump of Clearwater's memcached does not ` +
-              'send; is this node running another engine?',
-            { node: this.node, command },
-          );
+          return MORE;
         }
-        // The server answers TAP_CONNECT only to refuse it.
-        if (packet.kind === 'response' && packet.status === Status.NOT_SUPPORTED) {
+        // The node answers TAP_CONNECT only to refuse it: no dump runs.
+        if (packet.status === Status.NOT_SUPPORTED) {
           throw new ProtocolError(
             'TAP_REFUSED',
-            'the node refused a TAP dump (it serves at most 10 TAP connections at once: are ' +
-              'other dumps of it running?)',
+            'the node refused a TAP dump: it serves at most 10 TAP connections at once; are ' +
+              'other dumps of it running (another Astaire)? Try again once they end',
             { node: this.node, command },
           );
         }
@@ -254,11 +285,22 @@ export class BinaryClient {
       },
       { atClose: () => count },
     );
-    void dumped.then(
-      () => (this.abandonDump = undefined),
-      () => (this.abandonDump = undefined),
+    const drained = dumped.then(
+      () => undefined,
+      () => undefined,
     );
-    return Promise.race([dumped, abandoned]);
+    drainingDumps.add(drained);
+    void drained.then(() => {
+      drainingDumps.delete(drained);
+      this.abandonDump = undefined;
+    });
+    this.dumpDrained = drained;
+    return Promise.race([dumped, stopped]);
+  }
+
+  /** Settles once this client's TAP dump (if any) has been read to its end, or its link is gone. */
+  whenDumpDrained(): Promise<void> {
+    return this.dumpDrained;
   }
 
   private storeOutcome(
@@ -295,17 +337,33 @@ export class BinaryClient {
   private refused(command: string, response: BinaryResponse): ProtocolError {
     const message = response.value.toString('latin1').replace(/[^\x20-\x7e]/g, '?');
     const status = `status 0x${response.status.toString(16).padStart(2, '0')}`;
+    const place = { node: this.node, command };
+    if (response.status === Status.VALUE_TOO_LARGE) {
+      return new ProtocolError(
+        'ITEM_TOO_LARGE',
+        `memcached refused an item as too large (${status}); the target's item size limit ` +
+          "(1 MB on Clearwater's memcached) must be at least its sources'",
+        place,
+      );
+    }
+    if (response.status === Status.OUT_OF_MEMORY) {
+      return new ProtocolError(
+        'NODE_OUT_OF_MEMORY',
+        `memcached is out of memory (${status}); raise its cache_size, or free memory on it`,
+        place,
+      );
+    }
     if (response.status === Status.UNKNOWN_COMMAND) {
       return new ProtocolError(
         'NODE_ERROR',
         `memcached does not know this command (${status}${message === '' ? '' : `, "${message}"`})`,
-        { node: this.node, command },
+        place,
       );
     }
     return new ProtocolError(
       'NODE_ERROR',
       `memcached answered ${status}${message === '' ? '' : ` "${message}"`}`,
-      { node: this.node, command },
+      place,
     );
   }
 
@@ -332,7 +390,9 @@ function itemOf(response: BinaryResponse): ItemMeta {
     value: response.value,
     clientFlags: flagsOf(response),
     ttl: undefined,
-    cas: response.cas.toString(),
+    // A CAS of 0 (a server run without CAS) would make a SET with it unconditional: none is given,
+    // and the inject rule refuses to replace without one.
+    cas: response.cas === 0n ? undefined : response.cas.toString(),
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * One memcached connection over any duplex stream (a TCP socket, or an SSH channel later).
+ * One memcached connection over any duplex stream (a TCP socket, or an SSH channel), in either
+ * wire dialect: it is given the dialect's decoder (decode.ts, binary-decode.ts).
  *
  * Requests are pipelined: each is written at once and queued in a FIFO; memcached answers in order,
  * so each reply belongs to the oldest unfinished request. A request may be several commands (a
@@ -7,7 +8,9 @@
  * At most `window` requests are in flight; callers beyond that wait, which is the backpressure that
  * keeps memory bounded. The oldest request has a deadline measured from its last sign of progress.
  * A decode error, a deadline, or the stream closing fails every pending request with an error that
- * names the node and the command, and closes the connection: nothing is left hanging.
+ * names the node and the command, and closes the connection: nothing is left hanging. The one
+ * exception is a request whose replies end by design when the node closes (a TAP dump): a clean
+ * close with nothing partial held completes it.
  */
 import type { Duplex } from 'node:stream';
 import { ConnectError, ProtocolError, TimeoutError, type AstaireError } from '../errors.js';
@@ -59,7 +62,9 @@ export class MemcachedConnection<R = Reply> {
   private pendingHead = 0;
   private readonly slotWaiters: (() => void)[] = [];
   private closedBy: AstaireError | undefined;
-  private lastProgress = Date.now();
+  // Monotonic times (performance.now()): a clock step must not look like a stalled node.
+  private lastProgress = performance.now();
+  private lastCheck = 0;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private isCorked = false;
   private isPausedByUs = false;
@@ -126,7 +131,7 @@ export class MemcachedConnection<R = Reply> {
     }
     if (this.closedBy !== undefined) throw this.closedBy;
     return new Promise<T>((resolve, reject) => {
-      if (this.inFlight === 0) this.lastProgress = Date.now();
+      if (this.inFlight === 0) this.lastProgress = performance.now();
       this.pending.push({
         command,
         collect,
@@ -150,7 +155,7 @@ export class MemcachedConnection<R = Reply> {
 
   resume(): void {
     this.isPausedByUs = false;
-    this.lastProgress = Date.now();
+    this.lastProgress = performance.now();
     this.stream.resume();
   }
 
@@ -178,7 +183,7 @@ export class MemcachedConnection<R = Reply> {
 
   private onData(chunk: Buffer): void {
     if (this.closedBy !== undefined) return;
-    this.lastProgress = Date.now();
+    this.lastProgress = performance.now();
     try {
       this.decoder.feed(chunk, (reply) => this.onReply(reply));
     } catch (error) {
@@ -257,7 +262,8 @@ export class MemcachedConnection<R = Reply> {
   private armDeadline(): void {
     if (this.deadlineTimer !== undefined) return;
     const period = Math.max(10, Math.min(1000, this.timeoutMs / 4));
-    this.deadlineTimer = setInterval(() => this.checkDeadline(), period);
+    this.lastCheck = performance.now();
+    this.deadlineTimer = setInterval(() => this.checkDeadline(period), period);
     this.deadlineTimer.unref();
   }
 
@@ -266,9 +272,18 @@ export class MemcachedConnection<R = Reply> {
     this.deadlineTimer = undefined;
   }
 
-  private checkDeadline(): void {
+  private checkDeadline(period: number): void {
+    const now = performance.now();
+    const lateBy = now - this.lastCheck - period;
+    this.lastCheck = now;
+    // A check this late means this process was stalled (suspended, or its event loop blocked):
+    // replies may be waiting unread, so the node is given its time again rather than blamed.
+    if (lateBy > period) {
+      this.lastProgress = now;
+      return;
+    }
     if (this.isPausedByUs || this.inFlight === 0) return;
-    const silentFor = Date.now() - this.lastProgress;
+    const silentFor = performance.now() - this.lastProgress;
     if (silentFor < this.timeoutMs) return;
     const command = this.pending[this.pendingHead]?.command ?? 'request';
     this.fail(

@@ -118,7 +118,13 @@ export async function forEachDumpBatch(options: DumpBatchOptions): Promise<numbe
       if (dump.dialect === 'stock') {
         await dumpWithRetry(options, dump, (entry: DumpEntry) => onKey(entry.key));
       } else {
-        await tapDumpItems(dump, wantedList(options), onKey);
+        try {
+          await tapDumpItems(dump, wantedList(options), onKey);
+        } finally {
+          // A stopped dump is still being read to its end: the node's turn lasts until then, so
+          // that no second dump of it (a retry) starts meanwhile.
+          await dump.whenDumpDrained();
+        }
         await options.confirmDumpEnd();
       }
     } catch (error) {

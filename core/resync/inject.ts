@@ -58,7 +58,11 @@ export async function fetchSourceItems(
   if (listedOnly.length === 0) return { items, bytes, vanished: [] };
   if (source.dialect !== 'stock') {
     // Only a metadump lists keys without their items, and only stock memcached has one.
-    throw new Error(`${source.node}: keys without their items from a ${source.dialect} dump`);
+    throw new ProtocolError(
+      'INTERNAL_NO_ITEMS',
+      `keys without their items came from a dump of ${source.dialect} memcached (a bug in Astaire)`,
+      { node: source.node, command: 'dump' },
+    );
   }
   // Taken before the reads: a TTL counted from here is never longer than the source's.
   const readAtMs = Date.now();
@@ -119,7 +123,7 @@ export async function injectItems(
         'RESYNC_RACE_LIMIT',
         `${toAdd.length} keys changed under every one of ${MAX_DECISION_ROUNDS} attempts to copy them ` +
           '(clients rewrite them constantly); run the resync again',
-        { node: target.node, command: 'ms' },
+        { node: target.node, command: storeCommand(target) },
       );
     }
     // Adds: the target keeps anything it already has.
@@ -146,7 +150,7 @@ export async function injectItems(
         toAdd.push(attempt); // deleted or expired since the add: try the add again
       } else if (current.cas === undefined || current.clientFlags === undefined) {
         // Without the CAS a replace would be blind: refuse rather than risk newer data.
-        throw unexpectedOutcome(target, 'mg f c', 'no flags or CAS');
+        throw unexpectedOutcome(target, 'a read of flags and CAS', 'no flags or CAS');
       } else if (isNewerStamp(attempt.item.clientFlags, current.clientFlags)) {
         toReplace.push({ ...attempt, cas: current.cas });
       } else {
@@ -182,8 +186,14 @@ function setRequest(attempt: Attempt, mode: 'add' | 'set'): SetRequest {
 }
 
 function unexpectedOutcome(target: NodeClient, what: string, outcome: string): ProtocolError {
-  return new ProtocolError('UNEXPECTED_STORE_OUTCOME', `"${what}" was answered "${outcome}"`, {
-    node: target.node,
-    command: 'ms',
-  });
+  return new ProtocolError(
+    'UNEXPECTED_STORE_OUTCOME',
+    `${what} was answered "${outcome}"; is this node a memcached that keeps CAS values?`,
+    { node: target.node, command: storeCommand(target) },
+  );
+}
+
+/** How a target's writes are named in messages: meta sets, or the binary protocol's. */
+function storeCommand(target: NodeClient): string {
+  return target.dialect === 'stock' ? 'ms' : 'set (binary)';
 }

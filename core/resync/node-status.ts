@@ -59,7 +59,8 @@ export async function nodeStatus(
       dialect: client.dialect,
       items: number('curr_items'),
       bytes: number('bytes'),
-      maxBytes: number('limit_maxbytes'),
+      // The fork's memory is its engine's cache_size; its limit_maxbytes is an unused default.
+      maxBytes: number(client.dialect === 'clearwater' ? 'engine_maxbytes' : 'limit_maxbytes'),
       evictions: number('evictions'),
       allowsDumps: knobs.get('dump_enabled') !== 'no' && knobs.get('lru_crawler') !== 'no',
       tag: tag ?? null,

@@ -21,6 +21,7 @@ export class PauseGate {
   private idleWaiters: (() => void)[] = [];
   private pausedSince = 0;
   private pausedBeforeMs = 0;
+  private lastResumedAt = 0;
 
   get isPaused(): boolean {
     return this.paused;
@@ -45,6 +46,7 @@ export class PauseGate {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
+    this.lastResumedAt = Date.now();
     this.pausedBeforeMs += Date.now() - this.pausedSince;
     const waiters = [...this.openWaiters];
     this.openWaiters.clear();
@@ -83,6 +85,14 @@ export class PauseGate {
   /** Waits for the gate to open and enters at once (for writes that read nothing before). */
   async enter(signal?: AbortSignal): Promise<void> {
     while (!this.tryEnter(await this.whenOpen(signal)));
+  }
+
+  /**
+   * True when something read at `readAtMs` (Date.now()) was read before the last pause ended: it
+   * must not be written now. For what cannot be read again at will: the items of a TAP dump.
+   */
+  isHeldOverPause(readAtMs: number): boolean {
+    return readAtMs < this.lastResumedAt || (this.paused && readAtMs >= this.pausedSince);
   }
 
   leave(): void {

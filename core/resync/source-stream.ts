@@ -136,12 +136,13 @@ export async function streamFromSource(options: SourceStreamOptions): Promise<So
 
     const passes: PassReport[] = [];
     for (let pass = 1; pass <= tuning.maxPasses; pass++) {
-      // A dump ends its connection's use (a TAP dump ends with the node closing it): each pass
-      // dumps on a connection of its own.
       dump ??= await asSourceFailure(options, open(options.source, 'dump'));
       const report = await runPass(pass, { dump, fetch, target }, options, tuning);
-      dump.close();
-      dump = undefined;
+      // A TAP dump ends with the node closing its connection: the next pass needs a new one.
+      if (dump.dialect === 'clearwater') {
+        clients.splice(clients.indexOf(dump), 1);
+        dump = undefined;
+      }
       passes.push(report);
       options.onPass?.(report);
       if (pass > 1 && report.missing === 0) return { passes, isConfirmed: true };
@@ -178,23 +179,33 @@ async function runPass(
     // writes could start: nothing read before a pause is written after it (see pause-gate.ts).
     let fetched: FetchedItems;
     let wanted: readonly DumpedKey[];
+    let heldOver: number;
     for (;;) {
       const ticket = await options.gate.whenOpen(options.signal);
-      wanted = keys;
-      if (pass > 1) {
+      // A TAP dump's items were read as it sent them, and cannot be read again: those read before
+      // a pause are dropped, and counted missing, so that another pass reads them anew.
+      const fresh = keys.filter(
+        (k) => k.item === undefined || !options.gate.isHeldOverPause(k.item.readAtMs),
+      );
+      heldOver = keys.length - fresh.length;
+      wanted = fresh;
+      if (pass > 1 && fresh.length > 0) {
         const present = await clients.target.getMany(
-          keys.map((k) => k.key),
+          fresh.map((k) => k.key),
           {},
         );
-        wanted = keys.filter((_, index) => present[index] === undefined);
+        wanted = fresh.filter((_, index) => present[index] === undefined);
       }
-      if (wanted.length === 0) return;
+      if (wanted.length === 0) {
+        missing += heldOver;
+        return;
+      }
       fetched = await fetchSourceItems(clients.fetch, wanted);
       await options.rateLimiter.take(fetched.bytes, options.signal);
       if (options.gate.tryEnter(ticket)) break;
     }
     try {
-      missing += wanted.length;
+      missing += wanted.length + heldOver;
       const { items, bytes, vanished } = fetched;
       for (const { vbucket } of vanished) options.countsFor(vbucket).vanished++;
       await injectItems(clients.target, items, options.countsFor);

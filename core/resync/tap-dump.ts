@@ -48,8 +48,8 @@ export function itemOfMutation(
 ): DumpedItem | undefined {
   let ttl = -1;
   if (mutation.expiration !== 0) {
-    // memcached's clock ticks in whole seconds, and an item lives through the second its
-    // expiry names: the TTL is counted up to that second's end.
+    // memcached's clock ticks in whole seconds, and an item is expired once its clock reaches
+    // the expiry: the TTL is the whole seconds left before that.
     const nodeNowS = Math.floor((receivedAtMs + clockOffsetMs) / 1000);
     ttl = mutation.expiration - nodeNowS;
     if (ttl <= 0) return undefined;

@@ -186,7 +186,7 @@ async function checkBatch(
       entries.map((e) => e.key.key),
       { clientFlags: true },
     );
-    const toRepair: DumpedKey[] = [];
+    const toRepair: { key: DumpedKey; stamp: number }[] = [];
     entries.forEach(({ key, stamp }, index) => {
       const stats = statsFor(key.vbucket);
       stats.checked++;
@@ -195,7 +195,7 @@ async function checkBatch(
       if (copy === undefined) stats.missing++;
       else if (isNewerStamp(stamp, copy.clientFlags ?? 0)) stats.stale++;
       else return;
-      toRepair.push(key);
+      toRepair.push({ key, stamp });
     });
     if (repair && toRepair.length > 0) {
       await repairKeys(toRepair, fetch, await open(replica, 'verify repair'), statsFor);
@@ -205,11 +205,17 @@ async function checkBatch(
 }
 
 async function repairKeys(
-  keys: readonly DumpedKey[],
+  entries: readonly { key: DumpedKey; stamp: number }[],
   fetch: NodeClient,
   target: NodeClient,
   statsFor: (vbucket: number) => VbucketVerification,
 ): Promise<void> {
+  // An item a TAP dump carried is as old as the dump: repair only with one that is still the
+  // source's current copy (its stamp as just read). Any other stays counted unrepaired, for a
+  // resync or another verify to mend, rather than be written as a copy older than the source's.
+  const keys = entries
+    .filter(({ key, stamp }) => key.item === undefined || key.item.clientFlags === stamp)
+    .map(({ key }) => key);
   const { items } = await fetchSourceItems(fetch, keys);
   const counts = new Map<number, ResyncCounts>();
   await injectItems(target, items, (vbucket) => getOrCreate(counts, vbucket, emptyCounts));

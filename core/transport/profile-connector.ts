@@ -7,6 +7,7 @@ import type SSHConfig from 'ssh-config';
 import { AuthError, HostKeyError } from '../errors.js';
 import { accessFor, type ClusterProfile } from '../cluster/cluster-profile.js';
 import { DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH } from './known-hosts.js';
+import { whenTapDumpsDrained } from '../memcached/binary-client.js';
 import { openNodeClient } from '../memcached/node-client.js';
 import {
   connectDirectClient,
@@ -94,12 +95,17 @@ export function profileConnector(
       return route === undefined ? undefined : session(route);
     },
     close() {
-      for (const opening of sessions.values())
-        void opening.then(
-          (open) => open.close(),
-          () => undefined,
-        );
+      const closing = [...sessions.values()];
       sessions.clear();
+      // A TAP dump stopped by the work that ends here may still be read through these sessions:
+      // they stay up until it has ended (Clearwater's memcached aborts if a dump is left).
+      void whenTapDumpsDrained().then(() => {
+        for (const opening of closing)
+          void opening.then(
+            (open) => open.close(),
+            () => undefined,
+          );
+      });
     },
   };
 }

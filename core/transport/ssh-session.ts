@@ -371,6 +371,19 @@ function forward(
         );
         return;
       }
+      // When the SSH connection goes, ssh2 ends its channels as if their far ends had closed. A
+      // tunnel's reader must see a lost link instead (a TAP dump ends with a clean close: a cut
+      // one would pass for whole): the channel is destroyed with an error first.
+      const onLost = () =>
+        (channel as Duplex).destroy(
+          new ConnectError(
+            'SSH_TUNNEL_LOST',
+            `the SSH connection carrying the tunnel to ${host}:${port} closed`,
+            { node: from.alias, command: 'direct-tcpip' },
+          ),
+        );
+      client.once('close', onLost);
+      channel.once('close', () => client.off('close', onLost));
       resolve(channel);
     });
   });

@@ -191,11 +191,23 @@ export async function checkPlacement(
         else if (!copy.value?.equals(item.value)) wrong.push(`${name}: value differs`);
         else if (item.exptime === 0 && copy.ttl !== -1)
           wrong.push(`${name}: ttl ${copy.ttl}, expected none`);
-        else if (item.exptime !== 0 && (copy.ttl ?? -1) <= 0) wrong.push(`${name}: lost its TTL`);
+        else if (item.exptime !== 0 && !isTtlAbout(copy.ttl, item.exptime))
+          wrong.push(`${name}: ttl ${copy.ttl}, written with exptime ${item.exptime}`);
       });
     }
   }
   return { checked, wrong };
+}
+
+/**
+ * Whether a copy's remaining TTL fits the exptime its original was written with: no longer than
+ * written, and not more than a few minutes shorter (the time a test takes). An exptime over 30
+ * days is an absolute time.
+ */
+function isTtlAbout(ttl: number | undefined, exptime: number): boolean {
+  if (ttl === undefined || ttl <= 0) return false;
+  const written = exptime > 30 * 24 * 3600 ? exptime - Math.floor(Date.now() / 1000) : exptime;
+  return ttl <= written + 2 && ttl >= written - 300;
 }
 
 /** A test's cluster before a resize: `nodes` emptied, then `items` written through `servers`. */

@@ -15,6 +15,7 @@ import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js'
 import { parseClusterProfile } from '../../../core/cluster/cluster-profile.js';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
+import { whenTapDumpsDrained, type BinaryClient } from '../../../core/memcached/binary-client.js';
 import type { NodeClient } from '../../../core/memcached/node-client.js';
 import { nodeStatus } from '../../../core/resync/node-status.js';
 import { ResyncJob, type ResyncSummary } from '../../../core/resync/resync-engine.js';
@@ -176,6 +177,34 @@ function assertComplete(summaries: readonly ResyncSummary[]): void {
   }
 }
 
+/**
+ * A connector whose TAP dumps (purpose `dump`, of a node `pick` accepts) call `act` once, when
+ * their `nth` item arrives: a test's way to do something at a known point of a live dump.
+ */
+function onDumpItem(
+  via: NodeConnector,
+  nth: number,
+  act: (node: string) => void,
+  pick: (node: string) => boolean = () => true,
+): NodeConnector {
+  let isDone = false;
+  return async (node, purpose) => {
+    const client: NodeClient = await via(node, purpose);
+    if (purpose !== 'dump' || client.dialect !== 'clearwater' || !pick(node)) return client;
+    const dump = client.tapDump.bind(client);
+    let seen = 0;
+    client.tapDump = (vbuckets, onItem) =>
+      dump(vbuckets, (item) => {
+        if (++seen === nth && !isDone) {
+          isDone = true;
+          act(node);
+        }
+        onItem(item);
+      });
+    return client;
+  };
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -275,27 +304,15 @@ for (const kind of kinds) {
         await seedCluster(clients, settings.newServers, settings.servers, items);
         let killed = false;
         // The victim's TAP dump is cut after 200 items by killing its process, for real.
-        const killing: NodeConnector = async (node, purpose) => {
-          const client: NodeClient = await connect(node, purpose);
-          if (
-            node === victim.address &&
-            purpose === 'dump' &&
-            client.dialect === 'clearwater' &&
-            !killed
-          ) {
-            const dump = client.tapDump.bind(client);
-            let seen = 0;
-            client.tapDump = (vbuckets, onItem) =>
-              dump(vbuckets, (item) => {
-                if (++seen === 200 && !killed) {
-                  killed = true;
-                  victim.signal('SIGKILL');
-                }
-                onItem(item);
-              });
-          }
-          return client;
-        };
+        const killing = onDumpItem(
+          connect,
+          200,
+          () => {
+            killed = true;
+            victim.signal('SIGKILL');
+          },
+          (node) => node === victim.address,
+        );
         const summary = await new ResyncJob({
           target,
           settings,
@@ -335,19 +352,7 @@ for (const kind of kinds) {
         await seedCluster(clients, settings.newServers, settings.servers, items);
         const cancel = new AbortController();
         // Cancelled after the first items of the first dump, while the node still walks its LRU.
-        const cancelling: NodeConnector = async (node, purpose) => {
-          const client = await connect(node, purpose);
-          if (purpose === 'dump' && client.dialect === 'clearwater') {
-            const dump = client.tapDump.bind(client);
-            let seen = 0;
-            client.tapDump = (vbuckets, onItem) =>
-              dump(vbuckets, (item) => {
-                if (++seen === 50) cancel.abort();
-                onItem(item);
-              });
-          }
-          return client;
-        };
+        const cancelling = onDumpItem(connect, 50, () => cancel.abort());
         const summary = await new ResyncJob({
           target,
           settings,
@@ -409,6 +414,120 @@ for (const kind of kinds) {
         await clients.close();
         await sshd.stop();
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('cancelled over SSH mid-dump, its SSH connection closed at once (as the CLI does): the source survives', async () => {
+      const keys = makeClientKeys();
+      const sshd = await startSshd(keys);
+      const dir = mkdtempSync(join(tmpdir(), 'astaire-fork-ssh-'));
+      const knownHosts = join(dir, 'known_hosts');
+      writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
+      const all = nodes.fork.map((m) => m.address);
+      const settings = { servers: all.slice(0, 3), newServers: all };
+      const viaSsh = profileConnector(
+        parseClusterProfile(
+          JSON.stringify({
+            knownHostsFile: knownHosts,
+            nodes: Object.fromEntries(
+              all.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
+            ),
+          }),
+          'fork.profile.json',
+        ),
+        {
+          timeoutMs: 5000,
+          sshConfig: new SSHConfig(),
+          ssh: { prompts: NO_PROMPTS, agentSocket: '' },
+        },
+      );
+      const clients = new ClusterClients(connect);
+      try {
+        const items = makeDataset({ seed: 451, count: 8000, valueSizes: [4000] });
+        await seedCluster(clients, all, settings.servers, items);
+        const cancel = new AbortController();
+        const summary = await new ResyncJob({
+          target: all[3]!,
+          settings,
+          full: false,
+          connect: onDumpItem(viaSsh.connect, 50, () => cancel.abort()),
+          signal: cancel.signal,
+        }).run();
+        assert.equal(summary.cancelled, true);
+        viaSsh.close();
+        await whenTapDumpsDrained();
+        // The fork aborts on its next dump or rewrite after a dump left mid-walk: do both.
+        await seedCluster(clients, [], settings.servers, items.slice(0, 200));
+        assertComplete(await resyncEvery(settings));
+        for (const node of nodes.fork) assert.ok(isRunning(node.pid), `${node.address} runs`);
+      } finally {
+        await clients.close();
+        await sshd.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a dump whose reader fails (a full disk, say) is read to its end; the node survives', async () => {
+      const source = nodes.fork[0]!;
+      const clients = new ClusterClients(connect);
+      try {
+        const items = makeDataset({ seed: 452, count: 6000, valueSizes: [4000] });
+        await seedCluster(clients, [source.address], [source.address], items);
+        const dumper = (await connect(source.address, 'dump')) as BinaryClient;
+        let seen = 0;
+        await assert.rejects(
+          dumper.tapDump([], () => {
+            if (++seen === 20) throw new Error('ENOSPC: no space left on device');
+          }),
+          /ENOSPC/,
+        );
+        await dumper.whenDumpDrained();
+        await seedCluster(clients, [], [source.address], items.slice(0, 100));
+        const again = (await connect(source.address, 'dump')) as BinaryClient;
+        assert.ok((await again.tapDump([], () => undefined)) >= items.length);
+        assert.ok(isRunning(source.pid));
+      } finally {
+        await clients.close();
+      }
+    });
+
+    it('paused mid-dump: an item dumped before the pause is not written after it', async () => {
+      const old = nodes.fork.slice(0, 3).map((m) => m.address);
+      const target = nodes.fork[3]!.address;
+      const settings = { servers: old, newServers: [...old, target] };
+      const clients = new ClusterClients(connect);
+      try {
+        const items = makeDataset({ seed: 453, count: 8000, valueSizes: [4000] });
+        await seedCluster(clients, settings.newServers, settings.servers, items);
+        const deleted = incomingTo(settings, target, items).slice(-300);
+        let paused: Promise<void> | undefined;
+        const job = new ResyncJob({
+          target,
+          settings,
+          full: false,
+          connect: onDumpItem(connect, 20, () => (paused = job.pause())),
+        });
+        const running = job.run();
+        while (paused === undefined) await sleep(5);
+        await paused;
+        // While paused, clients delete keys through the resize's write sets: from every replica.
+        const view = computeStoreView(settings);
+        for (const item of deleted) {
+          for (const node of view.vbuckets[vbucketOfKey(item.key)]?.writeSet ?? []) {
+            await (await clients.get(node)).delete(item.key);
+          }
+        }
+        job.resume();
+        const summary = await running;
+        assertComplete([summary]);
+        const found = await (await clients.get(target)).getMany(deleted.map((item) => item.key));
+        assert.deepEqual(
+          found.flatMap((copy, index) => (copy === undefined ? [] : [index])),
+          [],
+          'no deleted key came back on the target',
+        );
+      } finally {
+        await clients.close();
       }
     });
 

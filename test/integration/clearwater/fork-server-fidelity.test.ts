@@ -43,19 +43,23 @@ const HARNESS_STATS = new Set([
 ]);
 const isMasked = (name: string) => TIME_STATS.has(name) || HARNESS_STATS.has(name);
 
-/** Sends `request` on a new connection; resolves what came back, until `isComplete` or close. */
+/**
+ * Sends `request` on a new connection; resolves what came back, until `isComplete` or close, and
+ * whether the server closed the connection.
+ */
 function exchange(
   node: MemcachedProcess,
   request: Buffer,
   isComplete: (received: Buffer) => boolean,
-): Promise<Buffer> {
+): Promise<Buffer & { isClosedByServer?: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect({ host: node.host, port: node.port });
+    let isClosedByServer = false;
     const finish = () => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(Buffer.concat(chunks));
+      resolve(Object.assign(Buffer.concat(chunks), { isClosedByServer }));
     };
     const timer = setTimeout(finish, 3000);
     socket.on('connect', () => socket.write(request));
@@ -64,7 +68,10 @@ function exchange(
       // A little longer, so that bytes beyond the expected ones would be seen too.
       if (isComplete(Buffer.concat(chunks))) setTimeout(finish, 50);
     });
-    socket.on('close', finish);
+    socket.on('end', () => {
+      isClosedByServer = true;
+      finish();
+    });
     socket.on('error', reject);
   });
 }
@@ -137,6 +144,13 @@ for (const kind of kinds) {
     it('replays every recorded exchange, in order, byte for byte (times aside)', async () => {
       for (const recorded of clearwaterRecording().exchanges) {
         const reply = await exchange(node, requestOf(recorded), replyIsComplete(recorded));
+        if (recorded.name.startsWith('tap-')) {
+          assert.equal(
+            reply.isClosedByServer,
+            true,
+            `${recorded.name}: the dump ends with a close`,
+          );
+        }
         assert.equal(
           comparable(reply),
           comparable(recorded.reply),
