@@ -14,7 +14,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { ConnectError, ProtocolError, TimeoutError, type AstaireError } from '../errors.js';
-import { ReplyDecodeError, ReplyDecoder, type Reply } from './decode.js';
+import { ReplyDecodeError, type Reply } from './decode.js';
 
 /** A pure push decoder of one wire dialect's replies (see decode.ts and binary-decode.ts). */
 export interface ReplyStreamDecoder<R> {
@@ -70,13 +70,13 @@ export class MemcachedConnection<R = Reply> {
   private isPausedByUs = false;
   private readonly closeListeners: ((error: AstaireError) => void)[] = [];
 
-  /** `decoder` reads the node's dialect; the meta text decoder unless told otherwise. */
+  /** `decoder` reads the node's dialect (decode.ts or binary-decode.ts). */
   constructor(
     private readonly stream: Duplex,
     options: ConnectionOptions,
-    decoder?: ReplyStreamDecoder<R>,
+    decoder: ReplyStreamDecoder<R>,
   ) {
-    this.decoder = decoder ?? (new ReplyDecoder() as unknown as ReplyStreamDecoder<R>);
+    this.decoder = decoder;
     this.node = options.node;
     this.window = options.window ?? DEFAULT_WINDOW;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -13,7 +13,7 @@ import { BinaryClient } from './binary-client.js';
 import { BinaryDecoder } from './binary-decode.js';
 import { MemcachedClient } from './client.js';
 import { MemcachedConnection, type ConnectionOptions } from './connection.js';
-import type { Reply } from './decode.js';
+import { ReplyDecoder, type Reply } from './decode.js';
 import { META_NOOP, VERSION_COMMAND } from './encode.js';
 import { clipForMessage } from '../util/clip-for-message.js';
 import type { Dialect } from './dialect.js';
@@ -34,7 +34,7 @@ export async function openNodeClient(
   options: Omit<ConnectionOptions, 'node'>,
 ): Promise<NodeClient> {
   const probe = new MemcachedClient(
-    new MemcachedConnection(await openStream(), { ...options, node }),
+    new MemcachedConnection(await openStream(), { ...options, node }, new ReplyDecoder()),
   );
   let dialect: Dialect;
   try {

@@ -258,57 +258,7 @@ export async function startForkServer(options: ForkServerOptions): Promise<ForkS
   const sockets = new Set<Socket>();
   const connections = { accepted: 0, open: 0, most: 0, bytesRead: 0, bytesWritten: 0 };
 
-  const stats = (): [string, string][] => {
-    const usage = process.cpuUsage();
-    const seconds = (micros: number) =>
-      `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
-    // The fork counts its two listening connections (TCP and UDP) as connections too.
-    const c = store.counters;
-    return [
-      ['pid', String(process.pid)],
-      ['uptime', String(nowSeconds() - startedAt)],
-      ['time', String(nowSeconds())],
-      ['version', FORK_VERSION],
-      ['libevent', '2.1.12-stable'],
-      ['pointer_size', '64'],
-      ['rusage_user', seconds(usage.user)],
-      ['rusage_system', seconds(usage.system)],
-      ['daemon_connections', '2'],
-      ['curr_connections', String(connections.open + 2)],
-      ['total_connections', String(connections.accepted + 2)],
-      ['connection_structures', String(connections.most + 2)],
-      ['cmd_get', String(c.cmd_get)],
-      ['cmd_set', String(c.cmd_set)],
-      ['cmd_flush', '0'],
-      ['auth_cmds', '0'],
-      ['auth_errors', '0'],
-      ['get_hits', String(c.get_hits)],
-      ['get_misses', String(c.get_misses)],
-      ['delete_misses', String(c.delete_misses)],
-      ['delete_hits', String(c.delete_hits)],
-      ['incr_misses', '0'],
-      ['incr_hits', '0'],
-      ['decr_misses', '0'],
-      ['decr_hits', '0'],
-      ['cas_misses', String(c.cas_misses)],
-      ['cas_hits', String(c.cas_hits)],
-      ['cas_badval', String(c.cas_badval)],
-      ['bytes_read', String(connections.bytesRead)],
-      ['bytes_written', String(connections.bytesWritten)],
-      ['limit_maxbytes', String(options.memoryMb * 1024 * 1024)],
-      ['accepting_conns', '1'],
-      ['listen_disabled_num', '0'],
-      ['rejected_conns', '0'],
-      ['threads', '1'],
-      ['conn_yields', '0'],
-      ['evictions', String(c.evictions)],
-      ['curr_items', String(store.items.size)],
-      ['total_items', String(c.total_items)],
-      ['bytes', String(store.bytes)],
-      ['reclaimed', '0'],
-      ['engine_maxbytes', String(options.cacheSizeBytes)],
-    ];
-  };
+  const stats = () => forkStats(store, connections, options, startedAt);
 
   const server: Server = createServer((socket) => {
     connections.accepted++;
@@ -351,6 +301,72 @@ export async function startForkServer(options: ForkServerOptions): Promise<ForkS
         server.close(() => resolve());
       }),
   };
+}
+
+/** The fork's general statistics, in its order (as `stats` lists them over text). */
+function forkStats(
+  store: ForkStore,
+  connections: ConnectionCounts,
+  options: ForkServerOptions,
+  startedAt: number,
+): [string, string][] {
+  const usage = process.cpuUsage();
+  const seconds = (micros: number) =>
+    `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  // The fork counts its two listening connections (TCP and UDP) as connections too.
+  const c = store.counters;
+  return [
+    ['pid', String(process.pid)],
+    ['uptime', String(nowSeconds() - startedAt)],
+    ['time', String(nowSeconds())],
+    ['version', FORK_VERSION],
+    ['libevent', '2.1.12-stable'],
+    ['pointer_size', '64'],
+    ['rusage_user', seconds(usage.user)],
+    ['rusage_system', seconds(usage.system)],
+    ['daemon_connections', '2'],
+    ['curr_connections', String(connections.open + 2)],
+    ['total_connections', String(connections.accepted + 2)],
+    ['connection_structures', String(connections.most + 2)],
+    ['cmd_get', String(c.cmd_get)],
+    ['cmd_set', String(c.cmd_set)],
+    ['cmd_flush', '0'],
+    ['auth_cmds', '0'],
+    ['auth_errors', '0'],
+    ['get_hits', String(c.get_hits)],
+    ['get_misses', String(c.get_misses)],
+    ['delete_misses', String(c.delete_misses)],
+    ['delete_hits', String(c.delete_hits)],
+    ['incr_misses', '0'],
+    ['incr_hits', '0'],
+    ['decr_misses', '0'],
+    ['decr_hits', '0'],
+    ['cas_misses', String(c.cas_misses)],
+    ['cas_hits', String(c.cas_hits)],
+    ['cas_badval', String(c.cas_badval)],
+    ['bytes_read', String(connections.bytesRead)],
+    ['bytes_written', String(connections.bytesWritten)],
+    ['limit_maxbytes', String(options.memoryMb * 1024 * 1024)],
+    ['accepting_conns', '1'],
+    ['listen_disabled_num', '0'],
+    ['rejected_conns', '0'],
+    ['threads', '1'],
+    ['conn_yields', '0'],
+    ['evictions', String(c.evictions)],
+    ['curr_items', String(store.items.size)],
+    ['total_items', String(c.total_items)],
+    ['bytes', String(store.bytes)],
+    ['reclaimed', '0'],
+    ['engine_maxbytes', String(options.cacheSizeBytes)],
+  ];
+}
+
+interface ConnectionCounts {
+  readonly accepted: number;
+  readonly open: number;
+  readonly most: number;
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
 }
 
 type Send = (bytes: Buffer | string) => boolean;

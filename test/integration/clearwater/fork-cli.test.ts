@@ -72,6 +72,14 @@ for (const kind of kinds) {
       assert.deepEqual(placement.wrong.slice(0, 10), []);
       const verify = await astaire(['verify', '--settings', file, '--json']);
       assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+      const report = JSON.parse(verify.stdout.trim().split('\n').at(-1) ?? '{}') as {
+        isClean?: boolean;
+        missing?: number;
+        checked?: number;
+      };
+      assert.equal(report.isClean, true, verify.stdout);
+      assert.equal(report.missing, 0);
+      assert.ok((report.checked ?? 0) >= items.length, 'every key checked on its new replicas');
     });
   });
 }

@@ -107,7 +107,15 @@ for (const kind of kinds) {
       });
       await sleep(300);
       await app.call('jobs:pause', { jobId: job.id });
+      assert.equal(
+        (await app.call('jobs:list', null)).find((j) => j.id === job.id)?.isPaused,
+        true,
+      );
+      const setsOnTarget = async () =>
+        (await (await clients.get(lost.address)).stats()).get('cmd_set');
+      const atPause = await setsOnTarget();
       await sleep(500);
+      assert.equal(await setsOnTarget(), atPause, 'nothing written while paused');
       await app.call('jobs:resume', { jobId: job.id });
       await app.call('jobs:set-rate', { jobId: job.id, bytesPerSecond: 0 });
       const ended = await finished(app, job.id);

@@ -42,4 +42,34 @@ describe('SpillingKeyQueue', () => {
     queue.close();
     assert.equal(existsSync(file.dir), false);
   });
+
+  it("keeps a TAP dump's items whole across disk: values up to a megabyte, no TTL, read times", () => {
+    // A value limit of 1 KB sends nearly every item to disk.
+    const queue = new SpillingKeyQueue(1000, 1024);
+    const sizes = [0, 1, 100, 5000, 1024 * 1024 - 300];
+    const pushed = Array.from({ length: 40 }, (_, i) => ({
+      key: keyOf(i),
+      vbucket: i % 128,
+      item: {
+        value: Buffer.alloc(sizes[i % sizes.length] as number, i),
+        clientFlags: 0xfffffff0 + (i % 16),
+        ttl: i % 3 === 0 ? -1 : i * 1000,
+        readAtMs: 1_796_684_053_123.5 + i,
+      },
+    }));
+    for (const entry of pushed) queue.push(entry.key, entry.vbucket, entry.item);
+    assert.ok(queue.spilled > 30, 'most items went to disk');
+    const taken: QueuedKey[] = [];
+    while (queue.size > 0) taken.push(...queue.take(7));
+    const byName = new Map(taken.map((k) => [name(k), k]));
+    for (const entry of pushed) {
+      const back = byName.get(name(entry));
+      assert.ok(back?.item !== undefined, `${name(entry)} came back with its item`);
+      assert.deepEqual(
+        { ...back.item, value: back.item.value.toString('hex') },
+        { ...entry.item, value: entry.item.value.toString('hex') },
+      );
+    }
+    queue.close();
+  });
 });
