@@ -78,6 +78,14 @@ async function startNodes(kind: MemcachedKind): Promise<Nodes> {
   return { fork: nodes.slice(0, 4), stock: nodes.slice(4) };
 }
 
+/** A 3 -> 4 resize of the fork nodes: the first three hold the data, the fourth joins. */
+function forkToFork(n: Nodes) {
+  const old = n.fork.slice(0, 3);
+  const target = (n.fork[3] as MemcachedProcess).address;
+  const servers = old.map((m) => m.address);
+  return { old, target, settings: { servers, newServers: [...servers, target] } };
+}
+
 async function resyncEvery(
   settings: ClusterSettings,
   via: NodeConnector = connect,
@@ -291,12 +299,7 @@ for (const kind of kinds) {
     });
 
     it('a fork source killed mid-dump: its vbuckets go to their next replica, nothing is missed', async () => {
-      const old = nodes.fork.slice(0, 3);
-      const target = nodes.fork[3]!.address;
-      const settings = {
-        servers: old.map((m) => m.address),
-        newServers: [...old.map((m) => m.address), target],
-      };
+      const { old, target, settings } = forkToFork(nodes);
       const clients = new ClusterClients(connect);
       const victim = old[0]!;
       try {
@@ -340,12 +343,7 @@ for (const kind of kinds) {
     });
 
     it('a resync cancelled mid-dump reads the dump to its end: the fork source survives', async () => {
-      const old = nodes.fork.slice(0, 3);
-      const target = nodes.fork[3]!.address;
-      const settings = {
-        servers: old.map((m) => m.address),
-        newServers: [...old.map((m) => m.address), target],
-      };
+      const { old, target, settings } = forkToFork(nodes);
       const clients = new ClusterClients(connect);
       try {
         const items = makeDataset({ seed: 430, count: 8000, valueSizes: [4000] });
@@ -492,9 +490,7 @@ for (const kind of kinds) {
     });
 
     it('paused mid-dump: an item dumped before the pause is not written after it', async () => {
-      const old = nodes.fork.slice(0, 3).map((m) => m.address);
-      const target = nodes.fork[3]!.address;
-      const settings = { servers: old, newServers: [...old, target] };
+      const { target, settings } = forkToFork(nodes);
       const clients = new ClusterClients(connect);
       try {
         const items = makeDataset({ seed: 453, count: 8000, valueSizes: [4000] });
@@ -545,8 +541,9 @@ for (const kind of kinds) {
           writesPerSecond: 400,
           valueSize: 50,
         });
-        // Slowed to last a couple of seconds, so that the writers write throughout.
-        const summaries = await resyncEvery(settings, connect, 2 * 1024 * 1024);
+        // Slowed to last a few seconds (past the rate limiter's first burst), so that the writers
+        // write throughout.
+        const summaries = await resyncEvery(settings, connect, 512 * 1024);
         const stats = await stopWriters(writers);
         assertComplete(summaries);
         assert.ok(
