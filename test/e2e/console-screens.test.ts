@@ -24,11 +24,18 @@ import { startCluster, type MemcachedCluster } from '../support/memcached-proces
 import { rawStats } from '../support/raw-memcached.js';
 import { REPO_ROOT } from '../support/repo-paths.js';
 import { launchChromium, loopbackContext } from './support/chromium.js';
+import {
+  JOB_TIMEOUT_MS,
+  addCluster,
+  jobEnded,
+  selectCluster,
+  startResync,
+} from './support/console-actions.js';
 import { startWebConsoleProcess, type WebConsoleProcess } from './support/web-console-process.js';
 
 const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'console-screens');
 const TIMEOUT_MS = 20_000;
-const JOB_TIMEOUT_MS = 90_000;
+
 // Nothing listens on ports 1 and 2 of loopback: connections are refused at once.
 const DEAD_NODES = ['127.0.0.1:1', '127.0.0.1:2'];
 
@@ -232,53 +239,6 @@ describe('the console screens in Chromium', () => {
     assert.deepEqual(problems, []);
   });
 });
-
-async function addCluster(
-  page: Page,
-  name: string,
-  servers: readonly string[],
-  newServers: readonly string[],
-): Promise<void> {
-  await page.getByRole('button', { name: 'Add a cluster' }).click();
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Servers', { exact: true }).fill(servers.join('\n'));
-  await page.getByLabel('New servers').fill(newServers.join('\n'));
-  await page.getByRole('button', { name: 'Add cluster' }).click();
-  await page.getByRole('heading', { name, level: 2 }).waitFor();
-}
-
-async function selectCluster(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Clusters' }).getByRole('button', { name }).click();
-}
-
-async function startResync(
-  page: Page,
-  node: string,
-  options: { full: boolean; rateLimitMiB?: number },
-): Promise<void> {
-  await page.getByRole('tab', { name: 'Resync a node' }).click();
-  await page.getByRole('group', { name: 'Node' }).getByLabel(new RegExp(node)).check();
-  await page
-    .getByRole('group', { name: 'What to stream' })
-    .getByRole('radio')
-    .nth(options.full ? 1 : 0)
-    .check();
-  if (options.rateLimitMiB !== undefined) {
-    await page
-      .getByRole('slider', { name: /Rate limit into the node/ })
-      .fill(String(options.rateLimitMiB));
-  }
-  await page.getByRole('button', { name: /^Start a (full|minimal) resync/ }).click();
-  await page.getByRole('tab', { name: 'Live', selected: true }).waitFor();
-}
-
-async function jobEnded(page: Page, state: string): Promise<void> {
-  await page
-    .getByRole('region', { name: 'Job controls' })
-    .getByRole('button', { name: 'Cancel job…', disabled: true })
-    .waitFor({ timeout: JOB_TIMEOUT_MS });
-  await page.locator('.job-state').filter({ hasText: state }).first().waitFor();
-}
 
 async function confirmByHand(page: Page, step: number): Promise<void> {
   const confirm = page.getByRole('button', { name: `Confirm step ${step} done by hand` });
