@@ -24,6 +24,7 @@ import {
   type BinaryStore,
   type StoreOpcode,
 } from './binary-encode.js';
+import { refusedBy, storeOutcomeOf } from './binary-errors.js';
 import { MAX_BINARY_KEY_BYTES, Opcode, Status } from './binary-protocol.js';
 import type { ItemMeta, SetRequest, StoreOutcome } from './client.js';
 import type { MetaGetFlags, MetaSetOptions } from './encode.js';
@@ -82,7 +83,7 @@ export class BinaryClient {
   version(): Promise<string> {
     return this.connection.request('version', BINARY_VERSION, (packet) => {
       const response = this.responseTo('version', Opcode.VERSION, packet);
-      if (response.status !== Status.SUCCESS) throw this.refused('version', response);
+      if (response.status !== Status.SUCCESS) throw refusedBy(this.node, 'version', response);
       return response.value.toString('latin1');
     });
   }
@@ -93,7 +94,7 @@ export class BinaryClient {
     const command = group === undefined ? 'stats' : `stats ${group}`;
     return this.connection.request(command, encodeStat(group), (packet) => {
       const response = this.responseTo(command, Opcode.STAT, packet);
-      if (response.status !== Status.SUCCESS) throw this.refused(command, response);
+      if (response.status !== Status.SUCCESS) throw refusedBy(this.node, command, response);
       if (response.key.length === 0) return stats;
       stats.set(response.key.toString('latin1'), response.value.toString('latin1'));
       return MORE;
@@ -141,7 +142,7 @@ export class BinaryClient {
       } else if (response.status === Status.SUCCESS) {
         results[index] = itemOf(response);
       } else if (response.status !== Status.KEY_NOT_FOUND) {
-        firstError ??= this.refused('get (batch)', response);
+        firstError ??= refusedBy(this.node, 'get (batch)', response);
       }
       return MORE;
     });
@@ -152,13 +153,14 @@ export class BinaryClient {
     value: Uint8Array,
     options: Omit<MetaSetOptions, 'quiet' | 'opaque'>,
   ): Promise<StoreOutcome> {
+    this.checkStorable([key], options.mode);
     const opcode = LOUD_STORE[options.mode];
     const command = options.mode;
     return this.connection.request(
       command,
       encodeStores(opcode, [storeOf({ key, value, options })]),
       (packet) =>
-        this.storeOutcome(command, options.mode, this.responseTo(command, opcode, packet)),
+        storeOutcomeOf(this.node, command, options.mode, this.responseTo(command, opcode, packet)),
     );
   }
 
@@ -169,6 +171,10 @@ export class BinaryClient {
   async setManyQuiet(requests: readonly SetRequest[]): Promise<Map<number, StoreOutcome>> {
     const failures = new Map<number, StoreOutcome>();
     if (requests.length === 0) return failures;
+    this.checkStorable(
+      requests.map((request) => request.key),
+      'set (batch)',
+    );
     // One opcode per batch: Astaire's batches are all adds or all CAS replaces.
     const mode = (requests[0] as SetRequest).options.mode;
     if (requests.some((request) => request.options.mode !== mode)) {
@@ -188,7 +194,7 @@ export class BinaryClient {
         return MORE;
       }
       try {
-        failures.set(response.opaque, this.storeOutcome(command, mode, response));
+        failures.set(response.opaque, storeOutcomeOf(this.node, command, mode, response));
       } catch (error) {
         firstError ??= error as ProtocolError;
       }
@@ -203,7 +209,7 @@ export class BinaryClient {
       if (response.status === Status.SUCCESS) return 'deleted';
       if (response.status === Status.KEY_NOT_FOUND) return 'not-found';
       if (response.status === Status.KEY_EXISTS) return 'exists';
-      throw this.refused('delete', response);
+      throw refusedBy(this.node, 'delete', response);
     });
   }
 
@@ -281,7 +287,7 @@ export class BinaryClient {
             { node: this.node, command },
           );
         }
-        throw this.refused(command, this.responseTo(command, Opcode.TAP_CONNECT, packet));
+        throw refusedBy(this.node, command, this.responseTo(command, Opcode.TAP_CONNECT, packet));
       },
       { atClose: () => count },
     );
@@ -303,24 +309,16 @@ export class BinaryClient {
     return this.dumpDrained;
   }
 
-  private storeOutcome(
-    command: string,
-    mode: MetaSetOptions['mode'],
-    response: BinaryResponse,
-  ): StoreOutcome {
-    switch (response.status) {
-      case Status.SUCCESS:
-        return 'stored';
-      case Status.NOT_STORED:
-        return 'not-stored';
-      case Status.KEY_EXISTS:
-        // An ADD of a present key (recorded from the fork); for a SET, a CAS that no longer matches.
-        return mode === 'add' ? 'not-stored' : 'exists';
-      case Status.KEY_NOT_FOUND:
-        return 'not-found';
-      default:
-        throw this.refused(command, response);
-    }
+  /** @throws ProtocolError KEY_NOT_STORABLE for a key the fork cannot hold (1 to 250 bytes). */
+  private checkStorable(keys: readonly Uint8Array[], command: string): void {
+    const bad = keys.find((key) => key.length === 0 || key.length > MAX_BINARY_KEY_BYTES);
+    if (bad === undefined) return;
+    throw new ProtocolError(
+      'KEY_NOT_STORABLE',
+      `a ${bad.length}-byte key cannot be stored (memcached keys are 1 to ` +
+        `${MAX_BINARY_KEY_BYTES} bytes)`,
+      { node: this.node, command },
+    );
   }
 
   private responseTo(
@@ -332,39 +330,6 @@ export class BinaryClient {
       throw this.unexpected(command, packet);
     }
     return packet;
-  }
-
-  private refused(command: string, response: BinaryResponse): ProtocolError {
-    const message = response.value.toString('latin1').replace(/[^\x20-\x7e]/g, '?');
-    const status = `status 0x${response.status.toString(16).padStart(2, '0')}`;
-    const place = { node: this.node, command };
-    if (response.status === Status.VALUE_TOO_LARGE) {
-      return new ProtocolError(
-        'ITEM_TOO_LARGE',
-        `memcached refused an item as too large (${status}); the target's item size limit ` +
-          "(1 MB on Clearwater's memcached) must be at least its sources'",
-        place,
-      );
-    }
-    if (response.status === Status.OUT_OF_MEMORY) {
-      return new ProtocolError(
-        'NODE_OUT_OF_MEMORY',
-        `memcached is out of memory (${status}); raise its cache_size, or free memory on it`,
-        place,
-      );
-    }
-    if (response.status === Status.UNKNOWN_COMMAND) {
-      return new ProtocolError(
-        'NODE_ERROR',
-        `memcached does not know this command (${status}${message === '' ? '' : `, "${message}"`})`,
-        place,
-      );
-    }
-    return new ProtocolError(
-      'NODE_ERROR',
-      `memcached answered ${status}${message === '' ? '' : ` "${message}"`}`,
-      place,
-    );
   }
 
   private unexpected(command: string, packet: BinaryPacket): ProtocolError {
