@@ -78,6 +78,12 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
   // Every connection is checked against the process first met at its node: a node restarted
   // during the check (or dead at the end of its TAP dump) fails instead of passing as checked.
   const connect = new RestartWatch(options.connect).connector;
+  const checks: Checks = {
+    futureOf,
+    statsFor,
+    repair: options.repair === true,
+    found: new Set<string>(),
+  };
   const holders = [...new Set(view.vbuckets.flatMap((v) => v.currentReplicas))];
   await Promise.all(
     holders.map(async (source) => {
@@ -108,15 +114,7 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
           signal,
           ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
           processBatch: async (keys) => {
-            checkedKeys += await checkBatch(
-              keys,
-              source,
-              fetch,
-              futureOf,
-              open,
-              statsFor,
-              options.repair === true,
-            );
+            checkedKeys += await checkBatch(keys, source, fetch, open, checks);
             options.onProgress?.(checkedKeys);
           },
         });
@@ -155,15 +153,26 @@ export async function verifyResize(options: VerifyOptions): Promise<VerifyReport
   };
 }
 
+/** What every batch of a verification shares. */
+interface Checks {
+  /** The replicas that must hold a vbucket's keys once the resize is over. */
+  readonly futureOf: (vbucket: number) => string[];
+  readonly statsFor: (vbucket: number) => VbucketVerification;
+  readonly repair: boolean;
+  /**
+   * Missing or stale copies found so far, as `replica key-hex`: a key held by two current
+   * replicas is checked from both, and a copy found missing is counted (and repaired) once.
+   */
+  readonly found: Set<string>;
+}
+
 /** Checks one batch of a source's keys on their new replicas; returns the key copies checked. */
 async function checkBatch(
   keys: readonly DumpedKey[],
   source: string,
   fetch: NodeClient,
-  futureOf: (vbucket: number) => string[],
   open: (node: string, purpose: string) => Promise<NodeClient>,
-  statsFor: (vbucket: number) => VbucketVerification,
-  repair: boolean,
+  checks: Checks,
 ): Promise<number> {
   const atSource = await fetch.getMany(
     keys.map((k) => k.key),
@@ -174,7 +183,7 @@ async function checkBatch(
   keys.forEach((key, index) => {
     const stamp = atSource[index]?.clientFlags;
     if (stamp === undefined) return; // gone from the source since the dump: nothing to check
-    for (const replica of futureOf(key.vbucket)) {
+    for (const replica of checks.futureOf(key.vbucket)) {
       if (replica !== source) getOrCreate(byReplica, replica, () => []).push({ key, stamp });
     }
   });
@@ -188,17 +197,21 @@ async function checkBatch(
     );
     const toRepair: { key: DumpedKey; stamp: number }[] = [];
     entries.forEach(({ key, stamp }, index) => {
-      const stats = statsFor(key.vbucket);
+      const stats = checks.statsFor(key.vbucket);
       stats.checked++;
       checked++;
       const copy = there[index];
-      if (copy === undefined) stats.missing++;
-      else if (isNewerStamp(stamp, copy.clientFlags ?? 0)) stats.stale++;
-      else return;
+      const isMissing = copy === undefined;
+      if (!isMissing && !isNewerStamp(stamp, copy.clientFlags ?? 0)) return;
+      const name = `${replica} ${key.key.toString('hex')}`;
+      if (checks.found.has(name)) return;
+      checks.found.add(name);
+      if (isMissing) stats.missing++;
+      else stats.stale++;
       toRepair.push({ key, stamp });
     });
-    if (repair && toRepair.length > 0) {
-      await repairKeys(toRepair, fetch, await open(replica, 'verify repair'), statsFor);
+    if (checks.repair && toRepair.length > 0) {
+      await repairKeys(toRepair, fetch, await open(replica, 'verify repair'), checks.statsFor);
     }
   }
   return checked;

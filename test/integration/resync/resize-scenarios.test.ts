@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
+import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
 import { ResyncJob, type ResyncSummary } from '../../../core/resync/resync-engine.js';
 import { readTagRecord } from '../../../core/resync/tag-record.js';
 import { verifyResize } from '../../../core/resync/verify.js';
@@ -100,6 +101,42 @@ describe('resizes on a real cluster', () => {
         await clients.close();
       }
     });
+  });
+
+  it('verify counts a key missing from a new replica once, however many old replicas hold it', async () => {
+    const settings = { servers: n.slice(0, 3), newServers: n.slice(0, 4) };
+    const target = n[3] as string;
+    const clients = new ClusterClients();
+    try {
+      await flushAll(clients, n);
+      const items = makeDataset({ seed: 8, count: 2000 });
+      await writeThroughView(
+        computeStoreView({ servers: settings.servers, newServers: [] }),
+        items,
+        clients,
+      );
+      await resyncAll(settings);
+      // Seven keys moved to the new node, deleted there: each is on two old replicas.
+      const view = computeStoreView(settings);
+      const moved = items.filter((item) => {
+        const vbucket = view.vbuckets[vbucketOfKey(item.key)];
+        return vbucket?.isMoving === true && vbucket.newReplicas?.includes(target) === true;
+      });
+      const deleted = moved.slice(0, 7);
+      for (const item of deleted) {
+        assert.equal(await (await clients.get(target)).delete(item.key), 'deleted');
+      }
+      const report = await verifyResize({ settings, connect });
+      assert.equal(report.missing, deleted.length, 'each missing key once, not once per old copy');
+      assert.equal(report.isClean, false);
+      const repaired = await verifyResize({ settings, connect, repair: true });
+      assert.equal(repaired.missing, deleted.length);
+      assert.equal(repaired.repaired, deleted.length);
+      assert.equal(repaired.isClean, true);
+      assert.equal((await verifyResize({ settings, connect })).missing, 0);
+    } finally {
+      await clients.close();
+    }
   });
 
   it('a full resync refills a node restarted empty, and its tag record comes back', async () => {
