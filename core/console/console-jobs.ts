@@ -57,7 +57,8 @@ interface RunningJob {
 
 export class JobRunner {
   private readonly jobs = new Map<string, RunningJob>();
-  private lastRate: MeasuredRate | null = null;
+  // The last rate measured on each cluster: another cluster's nodes and links say nothing of it.
+  private readonly rates = new Map<string, MeasuredRate>();
 
   constructor(private readonly options: JobRunnerOptions) {}
 
@@ -151,8 +152,8 @@ export class JobRunner {
    * The rate the latest resync that moved at least MIN_MEASURED_BYTES ran at (its paused time left
    * out), or null when none has yet.
    */
-  measuredRate(): MeasuredRate | null {
-    return this.lastRate;
+  measuredRate(clusterId: string): MeasuredRate | null {
+    return this.rates.get(clusterId) ?? null;
   }
 
   /** Cancels every running job and waits for all to end. */
@@ -220,15 +221,15 @@ export class JobRunner {
     };
   }
 
-  private recordRate(summary: ResyncSummary, finishedAt: Date): void {
+  private recordRate(clusterId: string, summary: ResyncSummary, finishedAt: Date): void {
     const bytes = summary.counts.bytes;
     const seconds = (summary.durationMs - (summary.pausedMs ?? 0)) / 1000;
     if (bytes < MIN_MEASURED_BYTES || seconds <= 0) return;
     const time = finishedAt.toTimeString().slice(0, 5);
-    this.lastRate = {
+    this.rates.set(clusterId, {
       bytesPerSecond: bytes / seconds,
       basis: `measured on resync of ${summary.target} at ${time}`,
-    };
+    });
   }
 
   private running(jobId: string): RunningJob {
@@ -288,7 +289,7 @@ export class JobRunner {
         job.resyncs.add(resync);
         try {
           const summary = await resync.run();
-          this.recordRate(summary, new Date());
+          this.recordRate(request.clusterId, summary, new Date());
           summaries.push(summary);
           job.summary = {
             ...job.summary,

@@ -175,7 +175,7 @@ export class ConsoleService implements ConsoleBackend {
             where: `cluster "${cluster.summary.name}"`,
             full,
             connect: access.connect,
-            rate: this.jobs.measuredRate(),
+            rate: this.jobs.measuredRate(clusterId),
             ...this.options.model,
           }),
       );

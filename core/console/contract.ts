@@ -93,9 +93,14 @@ export interface TargetEstimate {
   readonly vbuckets: number;
   readonly keys: number;
   readonly bytes: number;
-  /** At the measured rate; null when no rate is known. */
+  /**
+   * At the measured rate; null when no rate is known, or when a source could not be sampled (the
+   * figures are then a lower bound, and a time from them would be a guess).
+   */
   readonly seconds: number | null;
   readonly sources: readonly SourceEstimate[];
+  /** Sources of this target that could not be sampled: its keys and bytes leave their share out. */
+  readonly unsampledSources: readonly string[];
 }
 
 /** An estimate of a resize's work, sampled from the sources' stats (nothing is written). */
@@ -106,9 +111,15 @@ export interface PlanEstimate {
   readonly targets: readonly TargetEstimate[];
   readonly keys: number;
   readonly bytes: number;
-  /** The rate the times are computed at and where it was measured; null when none is known yet. */
+  /**
+   * The rate the times are computed at, and where it was measured ("measured on resync of X at
+   * 14:02": always on this cluster); null when none is known yet.
+   */
   readonly rate: { readonly bytesPerSecond: number; readonly basis: string } | null;
-  /** For the whole resize (targets filled DEFAULT_RESIZE_PARALLEL at a time); null without a rate. */
+  /**
+   * For the whole resize (targets filled DEFAULT_RESIZE_PARALLEL at a time); null without a rate or
+   * when a source could not be sampled.
+   */
   readonly seconds: number | null;
   /** Sources that could not be sampled, and why: their share is missing from the figures. */
   readonly unsampled: readonly { readonly node: string; readonly error: ErrorPayload }[];

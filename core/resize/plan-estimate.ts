@@ -123,9 +123,13 @@ export function estimateTarget(
   order: readonly string[],
 ): Omit<TargetEstimate, 'seconds'> {
   const sources: SourceEstimate[] = [];
+  const unsampledSources: string[] = [];
   for (const [node, vbuckets] of assignment) {
     const sample = samples.get(node);
-    if (sample === undefined) continue;
+    if (sample === undefined) {
+      unsampledSources.push(node);
+      continue;
+    }
     const share = sourceShare(vbuckets.length, held.get(node) ?? 0);
     sources.push({
       node,
@@ -141,6 +145,7 @@ export function estimateTarget(
     keys: sources.reduce((sum, s) => sum + s.keys, 0),
     bytes: sources.reduce((sum, s) => sum + s.bytes, 0),
     sources,
+    unsampledSources: unsampledSources.sort((a, b) => order.indexOf(a) - order.indexOf(b)),
   };
 }
 
@@ -150,17 +155,22 @@ export function withTimes(
   rate: MeasuredRate | null,
   parallel: number,
 ): Pick<PlanEstimate, 'targets' | 'keys' | 'bytes' | 'rate' | 'seconds'> {
+  // A target missing a source's share has no time: one from part of its bytes would be a guess.
   const timed = targets.map((target): TargetEstimate => ({
     ...target,
-    seconds: rate === null ? null : target.bytes / rate.bytesPerSecond,
+    seconds:
+      rate === null || target.unsampledSources.length > 0
+        ? null
+        : target.bytes / rate.bytesPerSecond,
   }));
+  const isWhole = timed.every((target) => target.unsampledSources.length === 0);
   return {
     targets: timed,
     keys: targets.reduce((sum, t) => sum + t.keys, 0),
     bytes: targets.reduce((sum, t) => sum + t.bytes, 0),
     rate,
     seconds:
-      rate === null
+      rate === null || !isWhole
         ? null
         : scheduleSeconds(
             timed.map((t) => t.seconds ?? 0),

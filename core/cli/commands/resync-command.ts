@@ -6,6 +6,7 @@ import { MODEL_OPTIONS_HELP } from '../model-options.js';
 import { withNodeAccess } from '../node-access.js';
 import { CHECKPOINT_HELP, RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
+import { countOf } from '../../util/format-units.js';
 
 export const RESYNC_HELP = `Usage: astaire resync --target NODE --settings FILE [--full] [--json] [--rate BYTES_PER_S]
                       [--only-vbuckets LIST] [--source NODE] [--checkpoint DIR]
@@ -77,7 +78,7 @@ export async function runResyncCommand(args: readonly string[], io: CliIo): Prom
             : ', a retry of part of its worklist';
         return (
           `Resync of ${target} (${values.full ? 'full' : 'minimal'}${retry}): ${worklist.size} ` +
-          `vbuckets from ${sources.size} sources`
+          `vbuckets from ${countOf(sources.size, 'source')}`
         );
       },
     }),

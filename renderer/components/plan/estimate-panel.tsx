@@ -1,7 +1,8 @@
 /**
  * How much the resize will send, sampled from the sources' stats (nothing is written): keys and
- * bytes per target and per source, and the time at the rate last measured, with where it was
- * measured. Without a measured rate no time is guessed.
+ * bytes per target and per source, and the time at the rate last measured on this cluster, with
+ * where it was measured. Without a measured rate no time is guessed, nor for a target one of
+ * whose sources could not be sampled (its figures are then a lower bound, or unknown).
  */
 import { Fragment, useEffect, useMemo } from 'react';
 import type { PlanEstimate } from '../../../core/console/contract.js';
@@ -63,26 +64,27 @@ export function EstimateFigures(props: {
   readonly indexes: ReadonlyMap<string, number>;
 }) {
   const { estimate, indexes } = props;
+  const isWhole = estimate.unsampled.length === 0;
   return (
     <>
       <dl className="estimate-totals">
         <div>
           <dt>Keys</dt>
-          <dd>{formatCount(estimate.keys)}</dd>
+          <dd>{partOf(estimate.keys, isWhole, formatCount)}</dd>
         </div>
         <div>
           <dt>Data</dt>
-          <dd>{formatBytes(estimate.bytes)}</dd>
+          <dd>{partOf(estimate.bytes, isWhole, formatBytes)}</dd>
         </div>
         <div>
           <dt>Time</dt>
-          <dd>{estimate.seconds === null ? '—' : approxDuration(estimate.seconds)}</dd>
+          <dd>{timeOf(estimate.seconds, isWhole, estimate.rate !== null)}</dd>
         </div>
       </dl>
       <p className="hint">
         {estimate.rate === null
           ? NO_RATE
-          : `at ${formatBytes(estimate.rate.bytesPerSecond)}/s, measured ${estimate.rate.basis}`}
+          : `at ${formatBytes(estimate.rate.bytesPerSecond)}/s, ${estimate.rate.basis}`}
         {'. '}Sampled {formatTime(estimate.sampledAt)}.
       </p>
       {estimate.unsampled.length > 0 && (
@@ -92,7 +94,8 @@ export function EstimateFigures(props: {
             {estimate.unsampled.length === 1
               ? 'One source could not be sampled'
               : `${estimate.unsampled.length} sources could not be sampled`}
-            : their share is missing from these figures.
+            : their share is missing, so the figures it touches are at least what they say, and
+            their times are unknown.
           </p>
           <ul>
             {estimate.unsampled.map(({ node, error }) => (
@@ -139,10 +142,18 @@ export function EstimateFigures(props: {
                       />
                     </th>
                     <td className="number">{target.vbuckets}</td>
-                    <td className="number">{formatCount(target.keys)}</td>
-                    <td className="number">{formatBytes(target.bytes)}</td>
                     <td className="number">
-                      {target.seconds === null ? '—' : approxDuration(target.seconds)}
+                      {partOf(target.keys, target.unsampledSources.length === 0, formatCount)}
+                    </td>
+                    <td className="number">
+                      {partOf(target.bytes, target.unsampledSources.length === 0, formatBytes)}
+                    </td>
+                    <td className="number">
+                      {timeOf(
+                        target.seconds,
+                        target.unsampledSources.length === 0,
+                        estimate.rate !== null,
+                      )}
                     </td>
                   </tr>
                   {target.sources.map((source) => (
@@ -168,6 +179,18 @@ export function EstimateFigures(props: {
       )}
     </>
   );
+}
+
+/** A figure that may leave out an unsampled source's share: a lower bound, or unknown. */
+function partOf(value: number, isWhole: boolean, format: (value: number) => string): string {
+  if (isWhole) return format(value);
+  return value > 0 ? `at least ${format(value)}` : 'unknown';
+}
+
+/** A time: unknown when a source's share is missing, a dash when no rate is known. */
+function timeOf(seconds: number | null, isWhole: boolean, hasRate: boolean): string {
+  if (!isWhole) return 'unknown';
+  return seconds === null || !hasRate ? '—' : approxDuration(seconds);
 }
 
 /** An estimate's time, rounded as an estimate should be. */

@@ -1,5 +1,5 @@
 import { useMemo, type CSSProperties } from 'react';
-import { formatCount } from '../../../core/util/format-units.js';
+import { countOf, formatCount } from '../../../core/util/format-units.js';
 import type { NodeIndex } from '../live/cluster-nodes.js';
 import { nodeColours, nodeLabel } from '../live/cluster-nodes.js';
 import { NodeChip } from '../live/node-chip.js';
@@ -46,7 +46,7 @@ export function ResyncPreview(props: {
           <p className="preview-summary">
             <strong>{formatCount(preview.vbuckets)}</strong> of {formatCount(size)} vbuckets (
             {full ? 'full' : 'minimal'}), from{' '}
-            {preview.sources.filter((source) => source.first > 0).length} sources:
+            {countOf(preview.sources.filter((source) => source.first > 0).length, 'source')}:
           </p>
           <ul className="source-list">
             {preview.sources.map((source) => (

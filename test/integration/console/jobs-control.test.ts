@@ -158,6 +158,14 @@ describe('pausing, retrying and estimating jobs on a real cluster', () => {
     const longest = Math.max(...next.targets.map((t) => t.seconds ?? 0));
     const sum = next.targets.reduce((total, t) => total + (t.seconds ?? 0), 0);
     assert.ok(next.seconds !== null && next.seconds >= longest && next.seconds < sum);
+
+    // Another cluster's estimate takes no rate from this one's runs (its nodes and links differ).
+    const { id: otherId } = await call('clusters:save', {
+      definition: { name: 'another', servers: n.slice(0, 2), newServers: n.slice(0, 3) },
+    });
+    const other = await call('plan:estimate', { clusterId: otherId, full: false });
+    assert.equal(other.rate, null);
+    assert.equal(other.seconds, null);
   });
 
   it('pauses a resize at its start and mid-stream: nothing reaches any node until resumed', async () => {

@@ -286,7 +286,11 @@ describe('fuzz: the connection over hostile bytes', { timeout: 30_000 }, () => {
         async (bytes, cuts) => {
           connectionCases++;
           const stream = fakeNode();
-          const connection = new MemcachedConnection(stream, { node: NODE, timeoutMs: 1000 }, new ReplyDecoder());
+          const connection = new MemcachedConnection(
+            stream,
+            { node: NODE, timeoutMs: 1000 },
+            new ReplyDecoder(),
+          );
           // A request that takes every reply and never completes: only a failure settles it.
           const pending = connection.request(
             'lru_crawler metadump hash',

@@ -33,6 +33,7 @@ describe('the plan estimate arithmetic', () => {
         { node: 'a:1', vbuckets: 30, keys: 3000, bytes: 3_000_000 },
         { node: 'b:1', vbuckets: 10, keys: 500, bytes: 125_000 },
       ],
+      unsampledSources: [],
     });
   });
 
@@ -57,13 +58,14 @@ describe('the plan estimate arithmetic', () => {
       ['a:1'],
     );
     assert.equal(estimate.keys, 100);
+    assert.deepEqual(estimate.unsampledSources, ['c:1'], 'the source left out is named');
   });
 
   it('times each target at the rate, and the resize as its slots would run it', () => {
     const targets = [
-      { target: 'a:1', vbuckets: 1, keys: 10, bytes: 1000, sources: [] },
-      { target: 'b:1', vbuckets: 1, keys: 20, bytes: 3000, sources: [] },
-      { target: 'c:1', vbuckets: 1, keys: 30, bytes: 2000, sources: [] },
+      { target: 'a:1', vbuckets: 1, keys: 10, bytes: 1000, sources: [], unsampledSources: [] },
+      { target: 'b:1', vbuckets: 1, keys: 20, bytes: 3000, sources: [], unsampledSources: [] },
+      { target: 'c:1', vbuckets: 1, keys: 30, bytes: 2000, sources: [], unsampledSources: [] },
     ];
     const rate = { bytesPerSecond: 100, basis: 'measured on resync of x at 10:00' };
     const timed = withTimes(targets, rate, 2);
@@ -80,6 +82,19 @@ describe('the plan estimate arithmetic', () => {
     const untimed = withTimes(targets, null, 2);
     assert.ok(untimed.targets.every((t) => t.seconds === null));
     assert.equal(untimed.seconds, null);
+  });
+
+  it('gives no time where a source could not be sampled: the figures are only a lower bound', () => {
+    const targets = [
+      { target: 'a:1', vbuckets: 1, keys: 10, bytes: 1000, sources: [], unsampledSources: [] },
+      { target: 'b:1', vbuckets: 1, keys: 0, bytes: 0, sources: [], unsampledSources: ['x:1'] },
+    ];
+    const timed = withTimes(targets, { bytesPerSecond: 100, basis: 'measured on resync' }, 2);
+    assert.deepEqual(
+      timed.targets.map((t) => t.seconds),
+      [10, null],
+    );
+    assert.equal(timed.seconds, null, 'not "under a minute" for a target of unknown size');
   });
 
   it('schedules in the given order on the first free slot', () => {

@@ -26,7 +26,10 @@ const estimate = (overrides: Partial<PlanEstimate> = {}): PlanEstimate => ({
   sampledAt: '2024-05-02T08:00:00.000Z',
   keys: 120_000,
   bytes: 300 * 1024 * 1024,
-  rate: { bytesPerSecond: 10 * 1024 * 1024, basis: 'in the last resync of 10.0.0.2:11211' },
+  rate: {
+    bytesPerSecond: 10 * 1024 * 1024,
+    basis: 'measured on resync of 10.0.0.2:11211 at 08:00',
+  },
   seconds: 30 * 60,
   targets: [
     {
@@ -39,6 +42,7 @@ const estimate = (overrides: Partial<PlanEstimate> = {}): PlanEstimate => ({
         { node: SERVERS[0], vbuckets: 11, keys: 40_000, bytes: 100 * 1024 * 1024 },
         { node: SERVERS[1], vbuckets: 11, keys: 80_000, bytes: 200 * 1024 * 1024 },
       ],
+      unsampledSources: [],
     },
   ],
   unsampled: [],
@@ -104,7 +108,8 @@ describe('plan preview', () => {
     assert.match(markup, /<dt>Keys<\/dt><dd>120,000<\/dd>/);
     assert.match(markup, /<dt>Data<\/dt><dd>300 MiB<\/dd>/);
     assert.match(markup, /<dt>Time<\/dt><dd>about 30 min<\/dd>/);
-    assert.match(markup, /at 10\.0 MiB\/s, measured in the last resync of 10\.0\.0\.2:11211/);
+    assert.match(markup, /at 10\.0 MiB\/s, measured on resync of 10\.0\.0\.2:11211 at 08:00\./);
+    assert.doesNotMatch(markup, /measured measured/);
     assert.equal(countMatches(markup, /class="source-row"/g), 2);
     assert.match(markup, /80,000/);
   });
@@ -129,9 +134,67 @@ describe('plan preview', () => {
       ),
     );
     assert.match(unmeasured, new RegExp(NO_RATE));
-    assert.match(unmeasured, /<dt>Time<\/dt><dd>—<\/dd>/);
+    // A source left out: the time is unknown whatever the rate.
+    assert.match(unmeasured, /<dt>Time<\/dt><dd>unknown<\/dd>/);
     assert.match(unmeasured, /One source could not be sampled/);
     assert.match(unmeasured, /node 10\.0\.0\.3:11211: connection refused/);
+  });
+
+  it('shows unknown as unknown when a source could not be sampled, never "0" or "under a minute"', () => {
+    const refused = {
+      code: 'CONNECT_FAILED',
+      message: 'node 10.0.0.1:11211 (connect): cannot connect (ECONNREFUSED)',
+      detail: { stage: 'connect' as const },
+    };
+    const onlySource = render(
+      storeWithEstimate(
+        estimate({
+          keys: 0,
+          bytes: 0,
+          seconds: null,
+          unsampled: [{ node: SERVERS[0], error: refused }],
+          targets: [
+            {
+              target: TARGET,
+              vbuckets: 32,
+              keys: 0,
+              bytes: 0,
+              seconds: null,
+              sources: [],
+              unsampledSources: [SERVERS[0]],
+            },
+          ],
+        }),
+      ),
+    );
+    assert.match(onlySource, /<dt>Keys<\/dt><dd>unknown<\/dd>/);
+    assert.match(onlySource, /<dt>Data<\/dt><dd>unknown<\/dd>/);
+    assert.match(onlySource, /<dt>Time<\/dt><dd>unknown<\/dd>/);
+    assert.doesNotMatch(onlySource, /under a minute|<dd>0<\/dd>|<dd>0 B<\/dd>/);
+    const oneOfTwo = render(
+      storeWithEstimate(
+        estimate({
+          keys: 80_000,
+          bytes: 200 * 1024 * 1024,
+          seconds: null,
+          unsampled: [{ node: SERVERS[0], error: refused }],
+          targets: [
+            {
+              target: TARGET,
+              vbuckets: 32,
+              keys: 80_000,
+              bytes: 200 * 1024 * 1024,
+              seconds: null,
+              sources: [{ node: SERVERS[1], vbuckets: 11, keys: 80_000, bytes: 200 * 1024 * 1024 }],
+              unsampledSources: [SERVERS[0]],
+            },
+          ],
+        }),
+      ),
+    );
+    assert.match(oneOfTwo, /<dt>Keys<\/dt><dd>at least 80,000<\/dd>/);
+    assert.match(oneOfTwo, /<td class="number">at least 200 MiB<\/td>/);
+    assert.match(oneOfTwo, /<dt>Time<\/dt><dd>unknown<\/dd>/);
   });
 
   it('shows a channel that is not built yet as a notice, not an alarm', () => {
