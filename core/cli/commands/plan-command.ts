@@ -123,9 +123,11 @@ function renderEstimate(estimate: ResizeEstimate, file: string): string {
       lines.push(`  ${target.target}: nothing to stream (its worklist is empty)`);
       continue;
     }
+    const atLeast = target.unsampledSources.length > 0 ? 'at least ' : '';
     lines.push(
-      `  ${target.target}: ${target.vbuckets} vbuckets, ${formatCount(target.keys)} keys, ` +
-        `${formatBytes(target.bytes)}${time(target.seconds)}`,
+      `  ${target.target}: ${target.vbuckets} vbuckets, ${atLeast}${formatCount(target.keys)} keys, ` +
+        `${atLeast}${formatBytes(target.bytes)}${time(target.seconds)}` +
+        (atLeast === '' ? '' : ` (not sampled: ${target.unsampledSources.join(', ')})`),
     );
     for (const source of target.sources) {
       lines.push(
@@ -134,11 +136,16 @@ function renderEstimate(estimate: ResizeEstimate, file: string): string {
       );
     }
   }
-  lines.push(`  total: ${formatCount(estimate.keys)} keys, ${formatBytes(estimate.bytes)}`);
+  const atLeast = estimate.unsampled.length > 0 ? 'at least ' : '';
   lines.push(
-    estimate.rate === null || estimate.seconds === null
+    `  total: ${atLeast}${formatCount(estimate.keys)} keys, ${atLeast}${formatBytes(estimate.bytes)}`,
+  );
+  lines.push(
+    estimate.rate === null
       ? '  time: no rate known (give --at-rate N to see times)'
-      : `  time: about ${formatDuration(estimate.seconds * 1000)} for the resize, ` +
+      : estimate.seconds === null
+        ? '  time: unknown, since a source could not be sampled'
+        : `  time: about ${formatDuration(estimate.seconds * 1000)} for the resize, ` +
           `${DEFAULT_RESIZE_PARALLEL} targets at a time, at ${formatBytes(estimate.rate.bytesPerSecond)}/s ` +
           `into each (${estimate.rate.basis})`,
   );

@@ -75,9 +75,12 @@ describe('astaire resync --only-vbuckets/--source and astaire plan --estimate', 
     const withDead = writeSettingsFile(
       `servers=${n[0]},${dead}\nnew_servers=${n[0]},${dead},${n[1]}\n`,
     );
-    const run = await astaire(['plan', '--settings', withDead, '--estimate']);
+    const run = await astaire(['plan', '--settings', withDead, '--estimate', '--at-rate', '1K']);
     assert.equal(run.status, 1, run.stderr);
     assert.match(run.stdout, /NOT SAMPLED: 127\.0\.0\.1:1: .*127\.0\.0\.1:1.*its share is missing/);
+    // What the dead source holds is unknown: a lower bound, and no time, even with a rate.
+    assert.match(run.stdout, /at least [\d,]+ keys, at least .*\(not sampled: 127\.0\.0\.1:1\)/);
+    assert.match(run.stdout, /time: unknown, since a source could not be sampled/);
   });
 
   it('retries two vbuckets of a worklist and writes no tag record', async () => {
