@@ -14,6 +14,20 @@ const NO_TAG_RECORD_SHORT = 'no tag record';
 const NO_TAG_RECORD_REASON = 'restarted or never resynced; needs a full resync';
 /** What a node without the tag record of its last resync is flagged with. */
 export const NO_TAG_RECORD = `${NO_TAG_RECORD_SHORT}: ${NO_TAG_RECORD_REASON}`;
+export const NEVER_RESYNCED = 'never resynced by Astaire';
+
+/**
+ * Whether a node's missing tag record means it lost data: only once Astaire has resynced this
+ * cluster (some node holds a tag record), and not for a node joining it (it never held data; its
+ * resync fills it). A cluster never resynced has no tag records anywhere, and that is no alarm.
+ */
+function hasLostItsTag(node: SurveyedNode, wasResynced: boolean): boolean {
+  return node.isReachable && node.tag === null && wasResynced && node.role !== 'joining';
+}
+
+function wasResyncedBefore(report: ClusterStatusReport): boolean {
+  return report.nodes.some((node) => node.tag !== null && node.tag !== undefined);
+}
 
 /** Memory use from which a node is flagged: a resync into it may start evicting. */
 const HIGH_MEMORY = 0.9;
@@ -25,6 +39,7 @@ export function NodeTable(props: {
 }) {
   const { clusterName, report, indexes } = props;
   const hasSettingsCheck = isSettingsChecked(report);
+  const wasResynced = wasResyncedBefore(report);
   return (
     <>
       <NodeSummary report={report} hasSettingsCheck={hasSettingsCheck} />
@@ -51,6 +66,7 @@ export function NodeTable(props: {
                 node={node}
                 index={indexes.get(node.node)}
                 hasSettingsCheck={hasSettingsCheck}
+                hasLostItsTag={hasLostItsTag(node, wasResynced)}
               />
             ))}
           </tbody>
@@ -84,7 +100,8 @@ function NodeSummary(props: {
   const { report, hasSettingsCheck } = props;
   const total = report.nodes.length;
   const down = report.nodes.filter((node) => !node.isReachable).length;
-  const untagged = report.nodes.filter((node) => node.isReachable && node.tag === null).length;
+  const wasResynced = wasResyncedBefore(report);
+  const untagged = report.nodes.filter((node) => hasLostItsTag(node, wasResynced)).length;
   const noDumps = report.nodes.filter((node) => node.allowsDumps === false).length;
   const nodes = (n: number) => `${n} ${n === 1 ? 'node' : 'nodes'}`;
   return (
@@ -125,6 +142,7 @@ function NodeSummary(props: {
 }
 
 function NodeRow(props: {
+  readonly hasLostItsTag: boolean;
   readonly node: SurveyedNode;
   readonly index: number | undefined;
   readonly hasSettingsCheck: boolean;
@@ -176,14 +194,16 @@ function NodeRow(props: {
       <td>
         {node.tag === undefined ? (
           unknown
-        ) : node.tag === null ? (
+        ) : node.tag === null && props.hasLostItsTag ? (
           <span className="flag flag-warn">
             <span aria-hidden="true">⚠ </span>
             {NO_TAG_RECORD_SHORT}:<span className="reason">{NO_TAG_RECORD_REASON}</span>
           </span>
+        ) : node.tag === null ? (
+          <span className="muted">{NEVER_RESYNCED}</span>
         ) : (
           <>
-            {node.tag.full ? 'full' : 'incremental'} resync
+            {node.tag.full ? 'full' : 'minimal'} resync
             <span className="reason">{formatTime(node.tag.resyncedAt)}</span>
           </>
         )}

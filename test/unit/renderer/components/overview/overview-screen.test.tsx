@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterStatusReport, SurveyedNode } from '../../../../../core/console/contract.js';
-import { NO_TAG_RECORD } from '../../../../../renderer/components/overview/node-table.js';
+import {
+  NEVER_RESYNCED,
+  NO_TAG_RECORD,
+} from '../../../../../renderer/components/overview/node-table.js';
 import { OverviewScreen } from '../../../../../renderer/components/overview/overview-screen.js';
 import { createConsoleStore } from '../../../../../renderer/store/console-store.js';
 import {
@@ -95,6 +98,35 @@ describe('cluster overview', () => {
     assert.match(markup, /restarted or never resynced; needs a full resync/);
     assert.match(markup, /1 node without a tag record/);
     assert.match(markup, /full resync<span class="reason">/);
+  });
+
+  it('raises no alarm for a cluster never resynced, nor for a joining node (issue 15)', () => {
+    const fresh = renderStatic(
+      storeWith({
+        clusterId: 'c1',
+        checkedAt: '2024-05-02T08:00:00.000Z',
+        nodes: [
+          up(SERVERS[0], { tag: null }),
+          up(SERVERS[1], { tag: null }),
+          up(SERVERS[2], { tag: null }),
+          up(NEW_SERVERS[3], { tag: null, role: 'joining', items: 0 }),
+        ],
+      }),
+      <OverviewScreen />,
+    );
+    assert.doesNotMatch(fresh, /without a tag record|needs a full resync/);
+    assert.equal(countMatches(fresh, new RegExp(NEVER_RESYNCED, 'g')), 4);
+    // Once the cluster was resynced, a joining node without a record is still not at risk.
+    const joining = renderStatic(
+      storeWith({
+        clusterId: 'c1',
+        checkedAt: '2024-05-02T08:00:00.000Z',
+        nodes: [up(SERVERS[0]), up(NEW_SERVERS[3], { tag: null, role: 'joining', items: 0 })],
+      }),
+      <OverviewScreen />,
+    );
+    assert.doesNotMatch(joining, /without a tag record/);
+    assert.match(joining, /full resync<span class="reason">/);
   });
 
   it('shows whose cluster_settings disagree, and why one could not be read', () => {
