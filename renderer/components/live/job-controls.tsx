@@ -1,6 +1,7 @@
 /**
  * What the operator can do to a running job: throttle it, pause or resume it, cancel it. Each
- * answers with the service's own words when it is refused; all are disabled once the job has ended.
+ * answers with the service's own words when it is refused. A job that has ended has nothing left
+ * to control: none are shown then.
  */
 import { useState } from 'react';
 import type { ErrorPayload, JobSummary } from '../../../core/console/contract.js';
@@ -18,6 +19,7 @@ export function JobControls({ job }: { readonly job: JobSummary }) {
   const [isConfirmingCancel, setIsConfirmingCancel] = useState(false);
   const isEnded = job.state !== 'running';
   const isThrottled = job.kind !== 'verify';
+  if (isEnded) return null;
 
   const run = async (action: string, call: () => Promise<void>) => {
     setError(null);

@@ -43,10 +43,12 @@ export async function startResync(
   await page.getByRole('tab', { name: 'Live', selected: true }).waitFor();
 }
 
+/** Waits for the job on the Live view to end in `state`; an ended job shows no controls. */
 export async function jobEnded(page: Page, state: string): Promise<void> {
   await page
-    .getByRole('region', { name: 'Job controls' })
-    .getByRole('button', { name: 'Cancel job…', disabled: true })
+    .locator('.job-state')
+    .filter({ hasText: state })
+    .first()
     .waitFor({ timeout: JOB_TIMEOUT_MS });
-  await page.locator('.job-state').filter({ hasText: state }).first().waitFor();
+  await page.getByRole('region', { name: 'Job controls' }).waitFor({ state: 'detached' });
 }
