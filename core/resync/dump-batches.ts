@@ -128,7 +128,9 @@ export async function forEachDumpBatch(options: DumpBatchOptions): Promise<numbe
         await options.confirmDumpEnd();
       }
     } catch (error) {
-      if (failure === undefined) throw error;
+      // The dump failed (or was stopped by a failed batch): no batch starts any more, and those
+      // under way finish before the pass fails, so none writes after it has ended.
+      failure ??= error;
     } finally {
       release();
     }
