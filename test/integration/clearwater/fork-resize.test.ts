@@ -213,6 +213,41 @@ function onDumpItem(
   };
 }
 
+/**
+ * A profile connector reaching every one of `addresses` through one SSH server of the test's own
+ * (tunnels on one SSH connection), and how to stop it all.
+ */
+async function behindSsh(addresses: readonly string[]) {
+  const keys = makeClientKeys();
+  const sshd = await startSshd(keys);
+  const dir = mkdtempSync(join(tmpdir(), 'astaire-fork-ssh-'));
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
+  const profile = parseClusterProfile(
+    JSON.stringify({
+      knownHostsFile: knownHosts,
+      nodes: Object.fromEntries(
+        addresses.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
+      ),
+    }),
+    'fork.profile.json',
+  );
+  const viaSsh = profileConnector(profile, {
+    timeoutMs: 5000,
+    sshConfig: new SSHConfig(),
+    ssh: { prompts: NO_PROMPTS, agentSocket: '' },
+  });
+  return {
+    viaSsh,
+    stop: async () => {
+      viaSsh.close();
+      await whenTapDumpsDrained();
+      await sshd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -375,27 +410,9 @@ for (const kind of kinds) {
     });
 
     it('fork to fork over SSH tunnels: each fork connection (probe, then binary) through one SSH connection', async () => {
-      const keys = makeClientKeys();
-      const sshd = await startSshd(keys);
-      const dir = mkdtempSync(join(tmpdir(), 'astaire-fork-ssh-'));
-      const knownHosts = join(dir, 'known_hosts');
-      writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
       const all = nodes.fork.map((m) => m.address);
       const settings = { servers: all.slice(0, 3), newServers: all };
-      const profile = parseClusterProfile(
-        JSON.stringify({
-          knownHostsFile: knownHosts,
-          nodes: Object.fromEntries(
-            all.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
-          ),
-        }),
-        'fork.profile.json',
-      );
-      const viaSsh = profileConnector(profile, {
-        timeoutMs: 5000,
-        sshConfig: new SSHConfig(),
-        ssh: { prompts: NO_PROMPTS, agentSocket: '' },
-      });
+      const { viaSsh, stop } = await behindSsh(all);
       const clients = new ClusterClients(connect);
       try {
         const items = makeDataset({ seed: 450, count: 2000, valueSizes: [100, 3000] });
@@ -408,37 +425,15 @@ for (const kind of kinds) {
         const report = await verifyResize({ settings, connect: viaSsh.connect });
         assert.ok(report.isClean, JSON.stringify(report.failures));
       } finally {
-        viaSsh.close();
         await clients.close();
-        await sshd.stop();
-        rmSync(dir, { recursive: true, force: true });
+        await stop();
       }
     });
 
     it('cancelled over SSH mid-dump, its SSH connection closed at once (as the CLI does): the source survives', async () => {
-      const keys = makeClientKeys();
-      const sshd = await startSshd(keys);
-      const dir = mkdtempSync(join(tmpdir(), 'astaire-fork-ssh-'));
-      const knownHosts = join(dir, 'known_hosts');
-      writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
       const all = nodes.fork.map((m) => m.address);
       const settings = { servers: all.slice(0, 3), newServers: all };
-      const viaSsh = profileConnector(
-        parseClusterProfile(
-          JSON.stringify({
-            knownHostsFile: knownHosts,
-            nodes: Object.fromEntries(
-              all.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
-            ),
-          }),
-          'fork.profile.json',
-        ),
-        {
-          timeoutMs: 5000,
-          sshConfig: new SSHConfig(),
-          ssh: { prompts: NO_PROMPTS, agentSocket: '' },
-        },
-      );
+      const { viaSsh, stop } = await behindSsh(all);
       const clients = new ClusterClients(connect);
       try {
         const items = makeDataset({ seed: 451, count: 8000, valueSizes: [4000] });
@@ -460,8 +455,7 @@ for (const kind of kinds) {
         for (const node of nodes.fork) assert.ok(isRunning(node.pid), `${node.address} runs`);
       } finally {
         await clients.close();
-        await sshd.stop();
-        rmSync(dir, { recursive: true, force: true });
+        await stop();
       }
     });
 
