@@ -90,8 +90,6 @@ export const STORE_EXTRAS_BYTES = 8;
  * any, come first in the body after the extras.
  */
 export const TAP_MUTATION_EXTRAS_BYTES = 16;
-/** Extras of other TAP messages: engine-specific length (2), TAP flags (2), TTL (1), reserved (3). */
-export const TAP_EXTRAS_BYTES = 8;
 
 /** memcached's KEY_MAX_LENGTH: longer keys are refused. */
 export const MAX_BINARY_KEY_BYTES = 250;

@@ -13,22 +13,19 @@ import type { TapMutation } from '../memcached/binary-decode.js';
 import type { DumpedItem } from './spilling-key-queue.js';
 
 /**
- * Dumps `client`'s node, calling `onItem` with each live item's key and item. The key and value
- * are views into network chunks: copy what is kept. Resolves with the number of items dumped.
+ * Dumps `client`'s node, calling `onItem` with each live item's key and item (expired ones are
+ * left out). The key and value are views into network chunks: copy what is kept.
  */
 export async function tapDumpItems(
   client: BinaryClient,
   vbuckets: readonly number[],
   onItem: (key: Buffer, item: DumpedItem) => void,
-): Promise<{ readonly items: number; readonly expired: number }> {
+): Promise<void> {
   const clockOffsetMs = await nodeClockOffsetMs(client);
-  let expired = 0;
-  const items = await client.tapDump(vbuckets, (mutation) => {
+  await client.tapDump(vbuckets, (mutation) => {
     const item = itemOfMutation(mutation, Date.now(), clockOffsetMs);
-    if (item === undefined) expired++;
-    else onItem(mutation.key, item);
+    if (item !== undefined) onItem(mutation.key, item);
   });
-  return { items, expired };
 }
 
 /** How far the node's clock is ahead of this machine's, in ms (whole seconds of `stats time`). */
