@@ -10,6 +10,7 @@ import { Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseClusterProfile, type ClusterProfile } from '../../core/cluster/cluster-profile.js';
 import { allocateLoopbackHost, type LoopbackHost } from './loopback-hosts.js';
 
 export interface ClientKeys {
@@ -243,3 +244,29 @@ export const NO_PROMPTS = {
   passphrase: async () => undefined,
   password: async () => undefined,
 };
+
+/**
+ * A cluster profile that reaches each of `nodes` through `sshd` (a tunnel from it to the node's
+ * own address), with a known_hosts file of its own holding `sshd`'s key. `remove` deletes that
+ * file; `name` names the profile in errors.
+ */
+export function profileThroughSshd(
+  sshd: SshdProcess,
+  keys: ClientKeys,
+  nodes: readonly string[],
+  name: string,
+): { readonly profile: ClusterProfile; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'astaire-profile-'));
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
+  const profile = parseClusterProfile(
+    JSON.stringify({
+      knownHostsFile: knownHosts,
+      nodes: Object.fromEntries(
+        nodes.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
+      ),
+    }),
+    name,
+  );
+  return { profile, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -5,14 +5,10 @@
  * given (ASTAIRE_CLEARWATER_MEMCACHED); the suite says plainly when the fork was skipped.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js';
-import { parseClusterProfile } from '../../../core/cluster/cluster-profile.js';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
 import { whenTapDumpsDrained, type BinaryClient } from '../../../core/memcached/binary-client.js';
@@ -39,10 +35,9 @@ import {
 import { startFaultServer } from '../../support/fault-server.js';
 import {
   NO_PROMPTS,
-  knownHostsEntry,
   makeClientKeys,
-  sshAccessTo,
   startSshd,
+  profileThroughSshd,
 } from '../../support/sshd-process.js';
 import {
   checkAfterResize,
@@ -220,18 +215,7 @@ function onDumpItem(
 async function behindSsh(addresses: readonly string[]) {
   const keys = makeClientKeys();
   const sshd = await startSshd(keys);
-  const dir = mkdtempSync(join(tmpdir(), 'astaire-fork-ssh-'));
-  const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
-  const profile = parseClusterProfile(
-    JSON.stringify({
-      knownHostsFile: knownHosts,
-      nodes: Object.fromEntries(
-        addresses.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
-      ),
-    }),
-    'fork.profile.json',
-  );
+  const { profile, remove } = profileThroughSshd(sshd, keys, addresses, 'fork.profile.json');
   const viaSsh = profileConnector(profile, {
     timeoutMs: 5000,
     sshConfig: new SSHConfig(),
@@ -243,7 +227,7 @@ async function behindSsh(addresses: readonly string[]) {
       viaSsh.close();
       await whenTapDumpsDrained();
       await sshd.stop();
-      rmSync(dir, { recursive: true, force: true });
+      remove();
     },
   };
 }

@@ -6,12 +6,9 @@
  * each key's newest write: none lost, none older.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import SSHConfig from 'ssh-config';
-import { parseClusterProfile } from '../../../core/cluster/cluster-profile.js';
 import type { ClusterSettings } from '../../../core/cluster/cluster-settings.js';
 import {
   ResyncJob,
@@ -32,10 +29,9 @@ import {
 } from '../../support/memcached-process.js';
 import {
   NO_PROMPTS,
-  knownHostsEntry,
   makeClientKeys,
-  sshAccessTo,
   startSshd,
+  profileThroughSshd,
 } from '../../support/sshd-process.js';
 import {
   checkAfterResize,
@@ -397,16 +393,10 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
   it('the SSH connection dropped mid-resync under writers: it reconnects and completes', async (t) => {
     const keys = makeClientKeys();
     const sshd = await startSshd(keys);
-    const dir = mkdtempSync(join(tmpdir(), 'astaire-faults-'));
-    const knownHosts = join(dir, 'known_hosts');
-    writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
-    const profile = parseClusterProfile(
-      JSON.stringify({
-        knownHostsFile: knownHosts,
-        nodes: Object.fromEntries(
-          cluster.addresses.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
-        ),
-      }),
+    const { profile, remove } = profileThroughSshd(
+      sshd,
+      keys,
+      cluster.addresses,
       'faults.profile.json',
     );
     const viaSsh = profileConnector(profile, {
@@ -449,6 +439,7 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
     } finally {
       viaSsh.close();
       await sshd.stop();
+      remove();
     }
   });
 });

@@ -4,12 +4,8 @@
  * reported done that was not streamed to the end, and every key arrives.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import SSHConfig from 'ssh-config';
-import { parseClusterProfile } from '../../../core/cluster/cluster-profile.js';
 import { vbucketOfKey } from '../../../core/cluster/vbucket-hash.js';
 import { computeStoreView } from '../../../core/cluster/store-view.js';
 import { ResyncJob, type VbucketState } from '../../../core/resync/resync-engine.js';
@@ -22,11 +18,10 @@ import {
 } from '../../support/cluster-data.js';
 import { startCluster } from '../../support/memcached-process.js';
 import {
-  sshAccessTo,
-  knownHostsEntry,
   NO_PROMPTS,
   makeClientKeys,
   startSshd,
+  profileThroughSshd,
 } from '../../support/sshd-process.js';
 
 describe('SSH reconnection', () => {
@@ -45,24 +40,7 @@ describe('SSH reconnection', () => {
         clients,
       );
 
-      const dir = mkdtempSync(join(tmpdir(), 'astaire-reconnect-'));
-      const knownHosts = join(dir, 'known_hosts');
-      writeFileSync(knownHosts, `${knownHostsEntry(sshd)}\n`);
-      const profile = parseClusterProfile(
-        JSON.stringify({
-          knownHostsFile: knownHosts,
-          nodes: Object.fromEntries(
-            n.map((node) => [
-              node,
-              {
-                ...sshAccessTo(sshd, keys),
-                memcached: node,
-              },
-            ]),
-          ),
-        }),
-        'reconnect.profile.json',
-      );
+      const { profile, remove } = profileThroughSshd(sshd, keys, n, 'reconnect.profile.json');
       const connector = profileConnector(profile, {
         sshConfig: new SSHConfig(),
         ssh: { prompts: NO_PROMPTS, agentSocket: '' },
@@ -93,7 +71,10 @@ describe('SSH reconnection', () => {
           },
         },
       });
-      const summary = await job.run().finally(() => connector.close());
+      const summary = await job.run().finally(() => {
+        connector.close();
+        remove();
+      });
 
       assert.ok(crashed, 'sshd crashed while the resync streamed');
       assert.ok(summary.isComplete, JSON.stringify(summary.error ?? summary.failed.slice(0, 3)));
