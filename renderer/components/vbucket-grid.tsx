@@ -7,6 +7,17 @@
  */
 import { memo, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 
+/**
+ * The grid's columns for a count of vbuckets: every grid of the console has the same shape, so that
+ * a vbucket sits in the same place on the overview, the resync preview and the live view (128 are
+ * 8 rows of 16). Past 256 the rows would run off the screen, so they widen.
+ */
+export function gridColumnsFor(count: number): number {
+  if (count <= 256) return 16;
+  if (count <= 1024) return 32;
+  return 64;
+}
+
 export interface GridCell {
   /** A class for the cell (its state or owner): styles live in the screens' stylesheets. */
   readonly className: string;
@@ -38,6 +49,8 @@ export const VbucketGrid = memo(function VbucketGrid(props: VbucketGridProps) {
       role="grid"
       aria-label={label}
       data-count={cells.length}
+      // Read by 20-vbucket-grid.css; set through the DOM, which the CSP allows.
+      style={{ '--grid-columns': gridColumnsFor(cells.length) } as CSSProperties}
       onClick={(event) => {
         const vbucket = vbucketAt(event);
         if (vbucket !== null) onSelect?.(vbucket);

@@ -11,11 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
 import { computeStoreView } from '../../core/cluster/store-view.js';
 import { ClusterClients, makeDataset, writeThroughView } from '../support/cluster-data.js';
 import { startCluster } from '../support/memcached-process.js';
 import { launchChromium, loopbackContext } from '../e2e/support/chromium.js';
+import { describeFrames, recordFrames } from '../e2e/support/frame-recorder.js';
+import { callFromPage } from '../e2e/support/page-api.js';
 import { startWebConsoleProcess } from '../e2e/support/web-console-process.js';
 
 const { values: args } = parseArgs({
@@ -30,22 +31,6 @@ const KEYS = Number(args.keys);
 const RATE = Number(args.rate);
 const VBUCKETS = Number(args.vbuckets);
 const NODES = 16;
-
-interface PageGlobals {
-  benchFrames: number[];
-  benchLongTasks: number[];
-  benchStop: boolean;
-  requestAnimationFrame(callback: (now: number) => void): number;
-  PerformanceObserver: new (callback: (list: { getEntries(): { duration: number }[] }) => void) => {
-    observe(options: { type: string; buffered: boolean }): void;
-  };
-}
-
-interface FrameReport {
-  readonly frames: number[];
-  readonly longTasks: number[];
-  readonly seconds: number;
-}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'astaire-frame-bench-'));
@@ -82,11 +67,11 @@ async function main(): Promise<void> {
       .filter({ hasText: /^Connected$/ })
       .waitFor();
 
-    const cluster = await call<{ id: string }>(page, 'clusters:save', {
+    const cluster = await callFromPage<{ id: string }>(page, 'clusters:save', {
       definition: { name: 'bench 8 -> 16', servers, newServers },
     });
     await page.getByRole('button', { name: /bench 8 -> 16/ }).click();
-    const job = await call<{ id: string }>(page, 'jobs:start', {
+    const job = await callFromPage<{ id: string }>(page, 'jobs:start', {
       kind: 'resize',
       clusterId: cluster.id,
       full: false,
@@ -98,7 +83,7 @@ async function main(): Promise<void> {
 
     const during = await recordFrames(page, async () => {
       for (;;) {
-        const jobs = await call<{ id: string; state: string }[]>(page, 'jobs:list', null);
+        const jobs = await callFromPage<{ id: string; state: string }[]>(page, 'jobs:list', null);
         const state = jobs.find((entry) => entry.id === job.id)?.state;
         if (state !== 'running') return state ?? 'unknown';
         await page.waitForTimeout(500);
@@ -108,82 +93,16 @@ async function main(): Promise<void> {
       await page.waitForTimeout(5000);
       return 'idle';
     });
-    print('live resize (8 -> 16 nodes, all 16 streaming)', during);
-    print('after it ended (idle Live view)', idle);
+    process.stdout.write(
+      describeFrames(`live resize (8 -> 16 nodes, all 16 streaming; ${during.outcome})`, during),
+    );
+    process.stdout.write(describeFrames('after it ended (idle Live view)', idle));
   } finally {
     await browser?.close();
     await console_?.stop();
     await memcached.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** Calls the service from inside the page, with its token and origin, as the page's client does. */
-async function call<T>(page: Page, channel: string, request: unknown): Promise<T> {
-  return page.evaluate(
-    async ([name, body]) => {
-      const response = await fetch(`api/${name}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const result = (await response.json()) as {
-        ok: boolean;
-        value?: unknown;
-        error?: { message: string };
-      };
-      if (!result.ok) throw new Error(`${name}: ${result.error?.message ?? 'failed'}`);
-      return result.value;
-    },
-    [channel, request] as const,
-  ) as Promise<T>;
-}
-
-async function recordFrames(
-  page: Page,
-  during: () => Promise<string>,
-): Promise<FrameReport & { outcome: string }> {
-  // Runs in the page: the names are the browser's (this file is compiled without the DOM's types).
-  await page.evaluate(() => {
-    const w = globalThis as unknown as PageGlobals;
-    w.benchFrames = [];
-    w.benchLongTasks = [];
-    w.benchStop = false;
-    let last = performance.now();
-    const tick = (now: number) => {
-      w.benchFrames.push(now - last);
-      last = now;
-      if (!w.benchStop) w.requestAnimationFrame(tick);
-    };
-    w.requestAnimationFrame(tick);
-    new w.PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.benchLongTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: false });
-  });
-  const started = Date.now();
-  const outcome = await during();
-  const seconds = (Date.now() - started) / 1000;
-  const report = await page.evaluate(() => {
-    const w = globalThis as unknown as PageGlobals;
-    w.benchStop = true;
-    return { frames: w.benchFrames.slice(1), longTasks: w.benchLongTasks };
-  });
-  return { ...report, seconds, outcome };
-}
-
-function print(label: string, report: FrameReport & { outcome: string }): void {
-  const sorted = [...report.frames].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  const over = (ms: number) => sorted.filter((frame) => frame > ms).length;
-  const ms = (value: number) => `${value.toFixed(1)} ms`;
-  process.stdout.write(
-    `${label} (${report.outcome}, ${report.seconds.toFixed(1)} s):\n` +
-      `  frames ${sorted.length}, p50 ${ms(at(0.5))}, p95 ${ms(at(0.95))}, p99 ${ms(at(0.99))}, ` +
-      `max ${ms(sorted.at(-1) ?? 0)}\n` +
-      // At 60 Hz a frame is 16.7 ms; one over 20 ms means at least one refresh was missed.
-      `  frames over 20 ms (a refresh missed): ${over(20)}, over 50 ms: ${over(50)}; long tasks: ` +
-      `${report.longTasks.length} (longest ${ms(Math.max(0, ...report.longTasks))})\n`,
-  );
 }
 
 await main();

@@ -5,12 +5,14 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
-import { formatBytes, formatCount, formatDuration } from '../../../core/util/format-units.js';
+import { formatCount, formatDuration } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { EMPTY_TALLY } from '../../store/jobs-slice.js';
 import { useConsole } from '../console-context.js';
 import { formatTime } from '../format-time.js';
 import { jobTitle, stateGlyph, stateWords } from './job-picker.js';
+import { describeProgress, jobProgressOf, readingOf } from './key-progress.js';
+import { LiveBar } from './live-bar.js';
 import {
   COUNT_NAMES,
   describeEta,
@@ -86,6 +88,19 @@ export function JobTotals({ job }: { readonly job: JobSummary }) {
   const counts = useConsole(useShallow(useMemo(() => selectJobCounts(job), [job])));
   return (
     <div className="job-totals">
+      <div className="job-overall">
+        <LiveBar
+          label="Progress of the whole job"
+          className="job-bar"
+          reading={(state) => readingOf(jobProgressOf(state, job.id))}
+        />
+        <p className="job-overall-words">
+          <LiveText text={(state) => describeProgress(jobProgressOf(state, job.id))} />
+          <span>
+            ETA: <LiveText className="eta" text={(state) => describeEta(jobEtaOf(state, job.id))} />
+          </span>
+        </p>
+      </div>
       <dl className="job-figures">
         <div>
           <dt>vbuckets done</dt>
@@ -94,18 +109,6 @@ export function JobTotals({ job }: { readonly job: JobSummary }) {
             {tally.failed > 0 && (
               <span className="failed-count"> ✕ {formatCount(tally.failed)} failed</span>
             )}
-          </dd>
-        </div>
-        <div>
-          <dt>keys moved</dt>
-          <dd>
-            <LiveText text={(state) => jobKeysText(state, job)} />
-          </dd>
-        </div>
-        <div>
-          <dt>ETA</dt>
-          <dd>
-            <LiveText className="eta" text={(state) => describeEta(jobEtaOf(state, job.id))} />
           </dd>
         </div>
       </dl>
@@ -119,25 +122,6 @@ export function JobTotals({ job }: { readonly job: JobSummary }) {
       </dl>
     </div>
   );
-}
-
-function jobKeysText(state: ConsoleState, job: JobSummary): string {
-  let keys = 0;
-  let bytes = 0;
-  let estimate = 0;
-  let isEstimated = true;
-  for (const target of job.targets) {
-    const summary = job.resyncs.find((resync) => resync.target === target);
-    const moved = summary?.counts ?? targetTotals(state, job.id, target);
-    keys += moved?.keys ?? 0;
-    bytes += moved?.bytes ?? 0;
-    const targetEstimate = state.jobProgress[job.id]?.targets[target]?.estimatedKeys;
-    if (summary !== undefined) estimate += summary.counts.keys;
-    else if (targetEstimate === undefined) isEstimated = false;
-    else estimate += targetEstimate;
-  }
-  const of = isEstimated && job.state === 'running' ? ` of ~${formatCount(estimate)}` : '';
-  return `${formatCount(keys)}${of} (${formatBytes(bytes)})`;
 }
 
 /** The inject rule's counts over all targets: summaries once ended, running totals before. */

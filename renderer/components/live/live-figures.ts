@@ -5,7 +5,7 @@
  * rate), and never shows a time it cannot back.
  */
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
-import { formatBytes, formatCount, formatDuration } from '../../../core/util/format-units.js';
+import { formatBytes, formatDuration, formatRate } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { EMPTY_TALLY, type VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';
@@ -124,9 +124,11 @@ export function jobEtaOf(state: ConsoleState, jobId: string): Eta {
   return overallEta(job.targets.map((target) => targetEtaOf(state, jobId, target)));
 }
 
-/** "1 vbucket", "3 vbuckets": a count with its noun. */
-export function countOf(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
+/** The target's rate over the last few seconds: what it takes in now, not on average. */
+export function describeTargetRate(state: ConsoleState, jobId: string, target: string): string {
+  const rate = recentRate(state.throughput[seriesKey(jobId, target, target)], 3);
+  if (rate.samples === 0) return 'no rate yet';
+  return `${formatBytes(rate.bytesPerSecond)}/s, ${formatRate(rate.keysPerSecond)} keys/s`;
 }
 
 /** Bytes in a MiB: rate limits are typed, and throughput charted, in MiB/s. */

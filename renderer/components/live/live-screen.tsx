@@ -3,19 +3,22 @@
  * the newest running one), its targets' vbucket grids, throughput, ETAs, failures and notices,
  * with the controls to throttle, pause or cancel it.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { JobSummary } from '../../../core/console/contract.js';
 import { selectWatchedJobId } from '../../store/jobs-slice.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { ErrorNotice } from '../error-notice.js';
-import { useNodeIndex } from './cluster-nodes.js';
+import { countOf } from '../../../core/util/format-units.js';
+import { useNodeIndex, type NodeIndex } from './cluster-nodes.js';
 import { FailuresPanel } from './failures-panel.js';
 import { JobControls } from './job-controls.js';
 import { JobHeader, JobTotals, VerifyProgress } from './job-overview.js';
 import { JobPicker } from './job-picker.js';
 import { isTargetEnded } from './live-figures.js';
+import { NodeChip } from './node-chip.js';
 import { NoticesList } from './notices-list.js';
 import { GridKey } from './target-grid.js';
+import { arrangeTargets, standingOf, type TargetStanding } from './target-order.js';
 import { TargetSection } from './target-section.js';
 import type { ThroughputMetric } from './throughput-chart.js';
 
@@ -60,6 +63,14 @@ function LiveJob({ job }: { readonly job: JobSummary }) {
   const nodes = useNodeIndex(job.clusterId);
   const [metric, setMetric] = useState<ThroughputMetric>('bytes');
   const isCompact = job.targets.length > COMPACT_FROM;
+  // A string, so that the list is arranged again only when a target's standing changes.
+  const standings = useConsole((state) =>
+    job.targets.map((target) => standingOf(state, job, target)).join(' '),
+  );
+  const arrangement = useMemo(
+    () => arrangeTargets(job.targets, standings.split(' ') as TargetStanding[]),
+    [job.targets, standings],
+  );
   return (
     <>
       <section className="panel job-head" aria-label="Job">
@@ -92,7 +103,7 @@ function LiveJob({ job }: { readonly job: JobSummary }) {
             </fieldset>
           </div>
           <GridKey />
-          {job.targets.map((target) => (
+          {arrangement.listed.map((target) => (
             <TargetSection
               key={target}
               jobId={job.id}
@@ -105,10 +116,27 @@ function LiveJob({ job }: { readonly job: JobSummary }) {
               metric={metric}
             />
           ))}
+          {arrangement.upToDate.length > 0 && (
+            <UpToDate targets={arrangement.upToDate} nodes={nodes} />
+          )}
         </section>
       )}
       <FailuresPanel job={job} nodes={nodes} />
       <NoticesList jobId={job.id} />
     </>
+  );
+}
+
+/** Targets with nothing to fetch, as one line: they hold every vbucket they will own already. */
+function UpToDate(props: { readonly targets: readonly string[]; readonly nodes: NodeIndex }) {
+  const { targets, nodes } = props;
+  return (
+    <p className="targets-up-to-date" aria-label="Targets with nothing to fetch">
+      <span aria-hidden="true">✓</span> {countOf(targets.length, 'node')} up to date, nothing to
+      fetch:{' '}
+      {targets.map((target) => (
+        <NodeChip key={target} nodes={nodes} node={target} />
+      ))}
+    </p>
   );
 }

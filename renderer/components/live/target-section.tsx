@@ -4,15 +4,22 @@
  * start closed, so a resize of 16 nodes reads as 16 lines.
  */
 import { DIALECT_LABELS } from '../../../core/memcached/dialect.js';
-import { memo, useId, useMemo, useState, type CSSProperties } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import type { ResyncSummaryJson } from '../../../core/console/contract.js';
-import { formatBytes, formatCount, formatRate } from '../../../core/util/format-units.js';
+import { countOf, formatBytes, formatCount } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { selectTargetTally, type VbucketTally } from '../../store/jobs-slice.js';
-import { recentRate, seriesKey } from '../../store/metrics-slice.js';
 import { useConsole } from '../console-context.js';
 import type { NodeIndex } from './cluster-nodes.js';
-import { COUNT_NAMES, countOf, describeEta, targetEtaOf, targetTotals } from './live-figures.js';
+import { describeProgress, readingOf, targetProgressOf } from './key-progress.js';
+import { LiveBar } from './live-bar.js';
+import {
+  COUNT_NAMES,
+  describeEta,
+  describeTargetRate,
+  targetEtaOf,
+  targetTotals,
+} from './live-figures.js';
 import { LiveText } from './live-text.js';
 import { NodeChip } from './node-chip.js';
 import { TargetGrid } from './target-grid.js';
@@ -55,7 +62,10 @@ export const TargetSection = memo(function TargetSection(props: {
           <NodeChip nodes={nodes} node={target} />
         </h3>
         <TargetState summary={summary} isEnded={isEnded} isPaused={isPaused} tally={tally} />
-        <ProgressBar tally={tally} />
+        <LiveBar
+          label={`Progress of ${target}`}
+          reading={(state) => readingOf(targetProgressOf(state, jobId, target))}
+        />
         <p className="target-figures target-vbuckets">
           <span>
             <strong>{formatCount(tally.done)}</strong> of {formatCount(total)} vbuckets done
@@ -68,7 +78,7 @@ export const TargetSection = memo(function TargetSection(props: {
         </p>
         <p className="target-figures target-keys">
           <LiveText text={(state) => keysText(state, jobId, target, summary)} />
-          {!isEnded && <LiveText text={(state) => rateText(state, jobId, target)} />}
+          {!isEnded && <LiveText text={(state) => describeTargetRate(state, jobId, target)} />}
           <span>
             ETA:{' '}
             <LiveText
@@ -115,18 +125,7 @@ function keysText(
       : `${moved}; ${countOf(summary.resumedVbuckets, 'vbucket')} carried on from an earlier ` +
           'run’s checkpoint';
   }
-  const moved = targetTotals(state, jobId, target);
-  const estimate = state.jobProgress[jobId]?.targets[target]?.estimatedKeys;
-  const keys = moved?.keys ?? 0;
-  return estimate === undefined
-    ? `${countOf(keys, 'key')}, ${formatBytes(moved?.bytes ?? 0)} moved`
-    : `${formatCount(keys)} of ~${formatCount(estimate)} keys, ${formatBytes(moved?.bytes ?? 0)} moved`;
-}
-
-function rateText(state: ConsoleState, jobId: string, target: string): string {
-  const rate = recentRate(state.throughput[seriesKey(jobId, target, target)], 3);
-  if (rate.samples === 0) return 'no rate yet';
-  return `${formatBytes(rate.bytesPerSecond)}/s, ${formatRate(rate.keysPerSecond)} keys/s`;
+  return describeProgress(targetProgressOf(state, jobId, target));
 }
 
 function TargetState(props: {
@@ -170,37 +169,6 @@ function incompleteReason(summary: ResyncSummaryJson): string {
     reasons.push(`${countOf(summary.unconfirmedKeys, 'key')} unconfirmed`);
   }
   return reasons.join(', ') || 'see the notices';
-}
-
-/** Done, streaming, failed and pending as parts of one bar; the words beside it say the same. */
-function ProgressBar({ tally }: { readonly tally: VbucketTally }) {
-  const total = tally.pending + tally.streaming + tally.done + tally.failed;
-  const parts = [
-    ['done', tally.done],
-    ['streaming', tally.streaming],
-    ['failed', tally.failed],
-    ['pending', tally.pending],
-  ] as const;
-  return (
-    <div
-      className="progress"
-      role="progressbar"
-      aria-valuemin={0}
-      aria-valuemax={total}
-      aria-valuenow={tally.done}
-      aria-valuetext={`${tally.done} of ${total} vbuckets done`}
-    >
-      {parts.map(([name, count]) =>
-        count === 0 ? null : (
-          <span
-            key={name}
-            className={`progress-part part-${name}`}
-            style={{ flexGrow: count } as CSSProperties}
-          />
-        ),
-      )}
-    </div>
-  );
 }
 
 /** What the inject rule did with the keys: the summary's once ended, the running totals before. */

@@ -7,11 +7,8 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { PlanJson } from '../../../core/console/contract.js';
 import { nodeIndexes, nodeOrder, resizeRole, roleLabel } from '../node-order.js';
 import { NodeTag } from '../node-tag.js';
-import { VbucketGrid } from '../vbucket-grid.js';
+import { gridColumnsFor, VbucketGrid } from '../vbucket-grid.js';
 import { ownerCells, type ColourBy } from './owner-cells.js';
-
-/** The grid's columns (set in 40-overview.css): arrow keys move by one cell or one row. */
-export const MAP_COLUMNS = 16;
 
 export function VbucketMap(props: {
   readonly plan: PlanJson;
@@ -36,7 +33,7 @@ export function VbucketMap(props: {
 
   // The grid handles Enter and Space; arrow keys move the selection, and focus with it.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const step = ARROW_STEPS[event.key];
+    const step = arrowStep(event.key, gridColumnsFor(plan.vbuckets.length));
     if (step === undefined) return;
     event.preventDefault();
     const from = selected ?? 0;
@@ -103,12 +100,16 @@ export function VbucketMap(props: {
   );
 }
 
-const ARROW_STEPS: Readonly<Record<string, number>> = {
-  ArrowLeft: -1,
-  ArrowRight: 1,
-  ArrowUp: -MAP_COLUMNS,
-  ArrowDown: MAP_COLUMNS,
-};
+/** Arrow keys move by one cell or one row of the grid. */
+function arrowStep(key: string, columns: number): number | undefined {
+  const steps: Readonly<Record<string, number>> = {
+    ArrowLeft: -1,
+    ArrowRight: 1,
+    ArrowUp: -columns,
+    ArrowDown: columns,
+  };
+  return steps[key];
+}
 
 function MapLegend(props: {
   readonly plan: PlanJson;

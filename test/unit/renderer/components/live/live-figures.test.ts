@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { countOf } from '../../../../../core/util/format-units.js';
 import {
-  countOf,
   describeEta,
   formatRateLimit,
   overallEta,

@@ -124,6 +124,22 @@ describe('LiveScreen', () => {
     assert.match(markup, /3 streaming/);
     assert.match(markup, /✕ 1 failed/);
     assert.match(markup, /400 of ~1,000 keys/);
+  });
+
+  it('shows the job’s and each target’s progress by keys moved against the estimate (issue 15)', () => {
+    // 3 of 7 vbuckets done, but 400 of 1,000 keys: the bars follow the keys.
+    const markup = renderInConsole(<LiveScreen />, runningStore());
+    assert.match(
+      markup,
+      /role="progressbar" aria-label="Progress of the whole job" aria-valuemin="0" aria-valuemax="100" aria-valuenow="40" aria-valuetext="40% · 400 of ~1,000 keys · 400 KiB of ~1000 KiB"/,
+    );
+    assert.match(markup, /aria-label="Progress of 10\.0\.0\.4:11211"[^>]*aria-valuenow="40"/);
+    // A vbucket waiting for its source: its share is not counted yet, so no share is claimed.
+    const waiting = renderInConsole(<LiveScreen />, runningStore({ withPending: true }));
+    assert.match(
+      waiting,
+      /class="key-progress is-unknown job-bar" role="progressbar" aria-label="Progress of the whole job" aria-valuemin="0" aria-valuemax="100" aria-valuetext="400 keys, 400 KiB so far; counting the keys to move…"/,
+    );
     for (const [label, value] of [
       ['added', '301'],
       ['replaced', '52'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { tallyTarget } from '../../../../../renderer/components/wizard/job-progress.js';
+import { tallyTarget } from '../../../../../renderer/components/wizard/target-tally.js';
 import {
   reportFileName,
   totalCounts,

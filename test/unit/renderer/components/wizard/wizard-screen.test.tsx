@@ -293,8 +293,16 @@ describe('wizard screen: steps 2 and 3', () => {
                 },
                 streamedFrom: { 1: 's', 2: 's', 4: 's' },
                 tally: { pending: 0, streaming: 1, done: 2, failed: 1 },
+                estimatedKeys: 1000,
               },
             },
+          },
+        },
+        totals: {
+          'job-7': {
+            '127.0.0.14:11211': [
+              { node: '127.0.0.14:11211', role: 'target', keys: 400, bytes: 400 * 1024 },
+            ],
           },
         },
       }),
@@ -302,8 +310,18 @@ describe('wizard screen: steps 2 and 3', () => {
     const step3 = steps(html)[3] ?? '';
     const text = stripTags(step3);
     assert.match(text, /Resync job job-7: ◐ running \(after 1 earlier run\)/);
-    assert.match(text, /127\.0\.0\.14:11211◐ resyncing2 of 41/);
-    assert.match(text, /127\.0\.0\.12:11211○ waiting0 of 00/);
+    // Keys against the estimate, rate and ETA, inline (issue 15); the other target has not
+    // counted its keys yet, so the whole job claims no share.
+    assert.match(
+      text,
+      /127\.0\.0\.14:11211◐ resyncing40% · 400 of ~1,000 keys · 400 KiB of ~1000 KiBno rate yetestimating…2 of 41/,
+    );
+    assert.match(
+      text,
+      /127\.0\.0\.12:11211○ waiting0 keys, 0 B so far; counting the keys to move…no rate yetnot started0 of 00/,
+    );
+    assert.match(text, /400 keys, 400 KiB so far; counting the keys to move…ETA: estimating…/);
+    assert.match(step3, /role="progressbar" aria-label="Progress of the whole resync"/);
     assert.equal(isDisabled(step3, 'Open live view'), false);
     assert.doesNotMatch(step3, /Start the resync|Retry the resync/);
     assert.match(html, /Abandon resize…<\/button>/);
