@@ -22,14 +22,16 @@ import {
 import {
   fieldOfError,
   fieldsToProfile,
+  messageAtField,
   NEW_PROFILE,
   profileToFields,
   type EditorField,
   type ProfileFields,
 } from './profile-fields.js';
-import { formatAddressList, parseAddressList } from '../address-list.js';
+import { checkServerList, formatList } from '../../../core/shared/server-list.js';
+import { formProblem } from './cluster-form-check.js';
 import { RemoveCluster } from './remove-cluster.js';
-import { SettingsImport } from './settings-import.js';
+import { ServerListsFields, type ServerListsText } from './server-lists-fields.js';
 
 export const DEMO_READ_ONLY =
   'The demo cluster cannot be changed or removed: it lives only while this console runs.';
@@ -115,8 +117,10 @@ export function EditorForm(props: {
   const [name, setName] = useState(
     cluster === undefined ? '' : target.mode === 'copy' ? `${cluster.name} (copy)` : cluster.name,
   );
-  const [servers, setServers] = useState(formatAddressList(cluster?.servers ?? []));
-  const [newServers, setNewServers] = useState(formatAddressList(cluster?.newServers ?? []));
+  const [lists, setLists] = useState<ServerListsText>(() => ({
+    servers: formatList(cluster?.servers ?? []),
+    newServers: formatList(cluster?.newServers ?? []),
+  }));
   const [access, setAccess] = useState<'direct' | 'profile'>(hasProfile ? 'profile' : 'direct');
   const [profile, setProfile] = useState<ProfileFields>(() =>
     hasProfile ? profileToFields(cluster.profile) : NEW_PROFILE,
@@ -129,9 +133,16 @@ export function EditorForm(props: {
 
   useEffect(() => nameInput.current?.focus(), []);
 
+  const checked = useMemo(
+    () => ({
+      servers: checkServerList(lists.servers),
+      newServers: checkServerList(lists.newServers),
+    }),
+    [lists],
+  );
   const nodes = useMemo(
-    () => nodeOrder(parseAddressList(servers), parseAddressList(newServers)),
-    [servers, newServers],
+    () => nodeOrder(checked.servers.servers, checked.newServers.servers),
+    [checked],
   );
 
   // Where a failure shows: the field it names if that field is on screen, else by the buttons.
@@ -166,6 +177,11 @@ export function EditorForm(props: {
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const problem = formProblem(name, checked.servers, checked.newServers);
+    if (problem !== null) {
+      setFailure({ field: problem.field, error: problem.error });
+      return;
+    }
     let profileJson: unknown;
     if (access === 'profile') {
       if (isJson) {
@@ -186,8 +202,8 @@ export function EditorForm(props: {
         client,
         {
           name: name.trim(),
-          servers: parseAddressList(servers),
-          newServers: parseAddressList(newServers),
+          servers: checked.servers.servers,
+          newServers: checked.newServers.servers,
           ...(profileJson === undefined ? {} : { profile: profileJson }),
         },
         isEdit ? cluster.id : undefined,
@@ -195,7 +211,8 @@ export function EditorForm(props: {
       setView('overview');
     } catch (error) {
       const payload = toErrorPayload(error);
-      setFailure({ field: fieldOfError(payload.message), error: payload });
+      const field = fieldOfError(payload.message);
+      setFailure({ field, error: { ...payload, message: messageAtField(payload.message, field) } });
       setSaving(false);
     }
   };
@@ -219,50 +236,7 @@ export function EditorForm(props: {
           />
         </Labelled>
 
-        <fieldset className="lists">
-          <legend>cluster_settings</legend>
-          <SettingsImport
-            onImported={(settings) => {
-              setServers(formatAddressList(settings.servers));
-              setNewServers(formatAddressList(settings.newServers));
-            }}
-          />
-          <div className="form-row">
-            <Labelled id={`${id}-servers`} label="Servers" field="servers" errors={errors}>
-              <textarea
-                id={`${id}-servers`}
-                value={servers}
-                onChange={(event) => setServers(event.target.value)}
-                aria-describedby={`${id}-servers-hint`}
-                rows={4}
-                spellCheck={false}
-                {...invalid(errors, 'servers', `${id}-servers`)}
-              />
-              <p id={`${id}-servers-hint`} className="hint">
-                host:port, one per line or comma-separated, in cluster_settings order.
-              </p>
-            </Labelled>
-            <Labelled
-              id={`${id}-new-servers`}
-              label="New servers"
-              field="newServers"
-              errors={errors}
-            >
-              <textarea
-                id={`${id}-new-servers`}
-                value={newServers}
-                onChange={(event) => setNewServers(event.target.value)}
-                aria-describedby={`${id}-new-servers-hint`}
-                rows={4}
-                spellCheck={false}
-                {...invalid(errors, 'newServers', `${id}-new-servers`)}
-              />
-              <p id={`${id}-new-servers-hint`} className="hint">
-                Only while a resize is in progress; blank otherwise.
-              </p>
-            </Labelled>
-          </div>
-        </fieldset>
+        <ServerListsFields id={id} lists={lists} onChange={setLists} errors={errors} />
 
         <fieldset className="access">
           <legend>How the console reaches the nodes</legend>
