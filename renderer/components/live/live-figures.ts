@@ -5,7 +5,7 @@
  * rate), and never shows a time it cannot back.
  */
 import type { JobSummary, NodeCounters } from '../../../core/console/contract.js';
-import { formatBytes, formatCount, formatDuration } from '../../../core/util/format-units.js';
+import { formatCount, formatDuration } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { EMPTY_TALLY, type VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';
@@ -129,13 +129,8 @@ export function countOf(count: number, noun: string, nouns = `${noun}s`): string
   return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
 }
 
-/** Bytes in a MiB: rate limits are typed, and throughput charted, in MiB/s. */
-export const MIB = 1024 * 1024;
-
-/** A rate limit as the operator reads it: 0 is no limit. */
-export function formatRateLimit(bytesPerSecond: number): string {
-  return bytesPerSecond <= 0 ? 'no limit' : `${formatBytes(bytesPerSecond)}/s`;
-}
+// Rate limits and throughput are read in the units of format-units, the one rule for them.
+export { formatRateLimit, MIB } from '../../../core/util/format-units.js';
 
 /** What the inject rule did with the keys, in the order the operator reads them. */
 export const COUNT_NAMES = [

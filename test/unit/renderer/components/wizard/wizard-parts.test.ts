@@ -5,7 +5,6 @@ import {
   reportFileName,
   totalCounts,
 } from '../../../../../renderer/components/wizard/resize-report.js';
-import { parseRateLimit } from '../../../../../renderer/components/wizard/resync-step.js';
 import {
   checkNewServers,
   describeServerChange,
@@ -46,14 +45,6 @@ describe('wizard parts', () => {
     assert.deepEqual(checkNewServers(OLD_SERVERS.join('\n'), OLD_SERVERS).problems, [
       'The new list holds the same nodes as the current one: there is nothing to resize.',
     ]);
-  });
-
-  it('reads a rate limit in MiB/s as bytes per second', () => {
-    assert.equal(parseRateLimit(''), 0);
-    assert.equal(parseRateLimit(' 0 '), 0);
-    assert.equal(parseRateLimit('1.5'), 1.5 * 1024 * 1024);
-    assert.equal(parseRateLimit('-1'), null);
-    assert.equal(parseRateLimit('fast'), null);
   });
 
   it('names a saved report after its cluster and day', () => {
