@@ -61,7 +61,8 @@ const UNIT_BYTES: Readonly<Record<string, number>> = { k: KIB, m: MIB, g: 1024 *
 
 /**
  * A rate limit as typed: a number of MiB/s, or with its unit ("307 KiB/s", "2M", "1 GiB"); blank,
- * 0 or "no limit" for none. Null when it is not a rate.
+ * 0 or "no limit" for none. Null when it is not a rate, or not a whole number of bytes a second
+ * above zero.
  */
 export function parseRateLimit(text: string): number | null {
   const trimmed = text.trim();
@@ -69,7 +70,11 @@ export function parseRateLimit(text: string): number | null {
   const match = TYPED_RATE.exec(trimmed);
   if (match === null) return null;
   const unit = (match[2] ?? 'm').charAt(0).toLowerCase();
-  return Math.round(Number(match[1]) * (UNIT_BYTES[unit] ?? MIB));
+  const number = Number(match[1]);
+  const bytes = Math.round(number * (UNIT_BYTES[unit] ?? MIB));
+  // A rate too small to be a byte a second would read as 0, which is no limit: the opposite.
+  if (bytes === 0 && number > 0) return null;
+  return bytes <= Number.MAX_SAFE_INTEGER ? bytes : null;
 }
 
 /**

@@ -73,7 +73,7 @@ describe('throttle stops', () => {
     assert.equal(parseRateLimit('20M'), 20 * MIB);
     assert.equal(parseRateLimit('1 GiB'), 1024 * MIB);
     assert.equal(parseRateLimit('.5'), 0.5 * MIB);
-    for (const typo of ['-1', 'fast', '1.2.3', '5 MB/s', '1e3']) {
+    for (const typo of ['-1', 'fast', '1.2.3', '5 MB/s', '1e3', '0.0000001', '9'.repeat(20)]) {
       assert.equal(parseRateLimit(typo), null, typo);
     }
   });
