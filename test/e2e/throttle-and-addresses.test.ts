@@ -155,6 +155,27 @@ describe('the throttle and the address rule in Chromium', () => {
       .first()
       .waitFor();
 
+    // Typed in the running job's box, the rate is kept exactly; a small drag of the thumb then
+    // lands on a neighbouring stop of 307 KiB/s (256 or 512), not far away.
+    await typed.fill('0.3');
+    await typed.press('Enter');
+    await page
+      .getByText(/rate limit 307 KiB\/s/)
+      .first()
+      .waitFor();
+    const box = await slider.boundingBox();
+    assert.ok(box !== null);
+    const at = Number(await slider.inputValue()) / Number(await slider.getAttribute('max'));
+    const thumbX = box.x + 8 + at * (box.width - 16);
+    await page.mouse.move(thumbX, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(thumbX + 6, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.up();
+    await page
+      .getByText(/rate limit (256|512) KiB\/s/)
+      .first()
+      .waitFor();
+
     await controls.getByRole('button', { name: 'Cancel job…' }).click();
     await controls.getByRole('button', { name: 'Cancel the job' }).click();
     await controls.waitFor({ state: 'detached', timeout: JOB_TIMEOUT_MS });
