@@ -104,6 +104,24 @@ describe('the throttle and the address rule in Chromium', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('takes a profile as a form or as JSON, and names JSON it cannot read', async () => {
+    const form = page.getByRole('form', { name: 'Add a cluster' });
+    await form.getByLabel('Through a cluster profile (SSH)').check();
+    await form.getByRole('button', { name: 'Edit as JSON' }).click();
+    const json = form.getByLabel('Profile JSON', { exact: true });
+    assert.match(await json.inputValue(), /"settingsPath": "\/etc\/clearwater\/cluster_settings"/);
+    await json.fill('');
+    await form.getByRole('button', { name: 'Back to the form' }).click();
+    assert.match(await fieldError(form, 'Profile JSON'), /Profile JSON: empty/);
+    await json.fill('{"settingsPath": "/etc/elsewhere"}');
+    await form.getByRole('button', { name: 'Back to the form' }).click();
+    assert.equal(
+      await form.getByLabel('cluster_settings path on the nodes').inputValue(),
+      '/etc/elsewhere',
+    );
+    await form.getByLabel(/^Directly, at their cluster_settings addresses/).check();
+  });
+
   it('says which port an entry without one is reached on, and saves the entry as written', async () => {
     const form = page.getByRole('form', { name: 'Add a cluster' });
     const servers = form.getByLabel('Servers', { exact: true });

@@ -11,25 +11,17 @@ import { selectClusters } from '../../store/clusters-slice.js';
 import { selectClusterEditor, type ClusterEditorTarget } from '../../store/ui-slice.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { nodeOrder } from '../node-order.js';
-import {
-  FieldError,
-  invalid,
-  Labelled,
-  ProfileSection,
-  type FieldErrors,
-  type SshHostsState,
-} from './profile-section.js';
+import { invalid, Labelled, type FieldErrors, type SshHostsState } from './profile-section.js';
 import {
   fieldOfError,
-  fieldsToProfile,
   messageAtField,
   NEW_PROFILE,
   profileToFields,
   type EditorField,
-  type ProfileFields,
 } from './profile-fields.js';
 import { checkServerList, formatList } from '../../../core/shared/server-list.js';
 import { formProblem } from './cluster-form-check.js';
+import { profileToSave, ReachFields, type Reach } from './reach-fields.js';
 import { RemoveCluster } from './remove-cluster.js';
 import { ServerListsFields, type ServerListsText } from './server-lists-fields.js';
 
@@ -121,12 +113,12 @@ export function EditorForm(props: {
     servers: formatList(cluster?.servers ?? []),
     newServers: formatList(cluster?.newServers ?? []),
   }));
-  const [access, setAccess] = useState<'direct' | 'profile'>(hasProfile ? 'profile' : 'direct');
-  const [profile, setProfile] = useState<ProfileFields>(() =>
-    hasProfile ? profileToFields(cluster.profile) : NEW_PROFILE,
-  );
-  const [isJson, setJson] = useState(false);
-  const [jsonText, setJsonText] = useState('');
+  const [reach, setReach] = useState<Reach>(() => ({
+    access: hasProfile ? 'profile' : 'direct',
+    isJson: false,
+    jsonText: '',
+    profile: hasProfile ? profileToFields(cluster.profile) : NEW_PROFILE,
+  }));
   const [failure, setFailure] = useState<SaveFailure | null>(initialFailure ?? null);
   const [isSaving, setSaving] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
@@ -148,9 +140,9 @@ export function EditorForm(props: {
   // Where a failure shows: the field it names if that field is on screen, else by the buttons.
   const placeOf = (field: EditorField | null): EditorField | null => {
     if (field === null || !PROFILE_FIELDS.has(field)) return field;
-    if (access === 'direct') return null;
-    if (isJson) return 'profile';
-    if ((field === 'user' || field === 'jump') && profile.defaultVia === 'direct')
+    if (reach.access === 'direct') return null;
+    if (reach.isJson) return 'profile';
+    if ((field === 'user' || field === 'jump') && reach.profile.defaultVia === 'direct')
       return 'defaults';
     return field;
   };
@@ -160,21 +152,6 @@ export function EditorForm(props: {
       failure !== null && failurePlace === field && field !== null ? failure.error : null,
   };
 
-  const switchToJson = () => {
-    setJsonText(JSON.stringify(fieldsToProfile(profile, nodes), null, 2));
-    setJson(true);
-  };
-  const switchToForm = () => {
-    const parsed = parseProfileJson(jsonText);
-    if ('error' in parsed) {
-      setFailure({ field: 'profile', error: parsed.error });
-      return;
-    }
-    setProfile(profileToFields(parsed.profile));
-    setFailure(null);
-    setJson(false);
-  };
-
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const problem = formProblem(name, checked.servers, checked.newServers);
@@ -182,18 +159,10 @@ export function EditorForm(props: {
       setFailure({ field: problem.field, error: problem.error });
       return;
     }
-    let profileJson: unknown;
-    if (access === 'profile') {
-      if (isJson) {
-        const parsed = parseProfileJson(jsonText);
-        if ('error' in parsed) {
-          setFailure({ field: 'profile', error: parsed.error });
-          return;
-        }
-        profileJson = parsed.profile;
-      } else {
-        profileJson = fieldsToProfile(profile, nodes);
-      }
+    const toSave = profileToSave(reach, nodes);
+    if ('error' in toSave) {
+      setFailure({ field: 'profile', error: toSave.error });
+      return;
     }
     setSaving(true);
     setFailure(null);
@@ -204,7 +173,7 @@ export function EditorForm(props: {
           name: name.trim(),
           servers: checked.servers.servers,
           newServers: checked.newServers.servers,
-          ...(profileJson === undefined ? {} : { profile: profileJson }),
+          ...(toSave.profile === undefined ? {} : { profile: toSave.profile }),
         },
         isEdit ? cluster.id : undefined,
       );
@@ -238,66 +207,15 @@ export function EditorForm(props: {
 
         <ServerListsFields id={id} lists={lists} onChange={setLists} errors={errors} />
 
-        <fieldset className="access">
-          <legend>How the console reaches the nodes</legend>
-          <label className="check">
-            <input
-              type="radio"
-              name={`${id}-access`}
-              checked={access === 'direct'}
-              onChange={() => setAccess('direct')}
-            />
-            Directly, at their cluster_settings addresses (no profile: settings are not read or
-            written on the nodes)
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name={`${id}-access`}
-              checked={access === 'profile'}
-              onChange={() => setAccess('profile')}
-            />
-            Through a cluster profile (SSH)
-          </label>
-          {access === 'profile' && (
-            <>
-              <div className="profile-mode">
-                {isJson ? (
-                  <button type="button" onClick={switchToForm}>
-                    Back to the form
-                  </button>
-                ) : (
-                  <button type="button" onClick={switchToJson}>
-                    Edit as JSON
-                  </button>
-                )}
-              </div>
-              {isJson ? (
-                <Labelled id={`${id}-profile`} label="Profile JSON" field="profile" errors={errors}>
-                  <textarea
-                    id={`${id}-profile`}
-                    value={jsonText}
-                    onChange={(event) => setJsonText(event.target.value)}
-                    rows={14}
-                    spellCheck={false}
-                    {...invalid(errors, 'profile', `${id}-profile`)}
-                  />
-                </Labelled>
-              ) : (
-                <>
-                  <ProfileSection
-                    fields={profile}
-                    onChange={setProfile}
-                    nodes={nodes}
-                    errors={errors}
-                    {...(sshHosts === undefined ? {} : { sshHosts })}
-                  />
-                  <FieldError id={`${id}-profile-error`} field="profile" errors={errors} />
-                </>
-              )}
-            </>
-          )}
-        </fieldset>
+        <ReachFields
+          id={id}
+          reach={reach}
+          onChange={setReach}
+          onJsonError={(error) => setFailure(error === null ? null : { field: 'profile', error })}
+          nodes={nodes}
+          errors={errors}
+          sshHosts={sshHosts}
+        />
 
         {failure !== null && failurePlace === null && (
           <p className="error" role="alert">
@@ -319,28 +237,4 @@ export function EditorForm(props: {
       {isEdit && <RemoveCluster cluster={cluster} />}
     </section>
   );
-}
-
-/** The profile textarea's JSON, or an error that says where it stops being JSON. */
-function parseProfileJson(text: string): { profile: unknown } | { error: ErrorPayload } {
-  if (text.trim() === '') {
-    return {
-      error: {
-        code: 'PROFILE_EMPTY',
-        message: 'Profile JSON: empty; write a profile, or choose to reach the nodes directly',
-        detail: { stage: 'usage' },
-      },
-    };
-  }
-  try {
-    return { profile: JSON.parse(text) };
-  } catch (error) {
-    return {
-      error: {
-        code: 'PROFILE_NOT_JSON',
-        message: `Profile JSON: ${toErrorPayload(error).message}`,
-        detail: { stage: 'usage' },
-      },
-    };
-  }
 }
