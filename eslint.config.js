@@ -54,6 +54,32 @@ export default tseslint.config(
     },
   },
   {
+    // core/shared/ is the pure layer that the page, the main process and the rest of core share (a
+    // rule the page needs is imported from here, never re-derived). It stays pure: no node:*, no
+    // packages, nothing else of core, and no I/O or DOM globals; it imports only its own files.
+    files: ['core/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message:
+                'core/shared/ imports only core/shared/: it must run in the page and in Node.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', 'fetch', 'window', 'document', 'navigator'].map(
+          (name) => ({ name, message: 'core/shared/ is pure code: no I/O, Node or DOM globals.' }),
+        ),
+      ],
+    },
+  },
+  {
     // The renderer runs in a sandboxed page: it reaches the main process only through the contract
     // (core/console/contract.ts, which has no runtime imports of its own), never Node or Electron.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
@@ -80,9 +106,11 @@ export default tseslint.config(
                 '!**/core/util/format-units.js',
                 '!**/core/memcached',
                 '!**/core/memcached/dialect.js',
+                '!**/core/shared',
+                '!**/core/shared/*.js',
               ],
               message:
-                'The renderer may import only the console contract, the unit formatters and the dialect names from core/.',
+                'The renderer may import from core/ only the shared layer (core/shared/), the console contract, the unit formatters and the dialect names.',
             },
           ],
         },

@@ -19,7 +19,7 @@
  * itself would resolve it. Unknown fields are refused: a typo must not silently change access.
  */
 import { ConfigError } from '../errors.js';
-import { parseServerAddress } from './server-address.js';
+import { parseServerAddress } from '../shared/server-address.js';
 import { parseJsonFile } from '../util/parse-json-file.js';
 
 export interface DirectAccess {

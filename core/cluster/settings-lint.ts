@@ -4,7 +4,7 @@
  * and it must agree with the clients.
  */
 import type { ParsedClusterSettings, SettingsKey } from './cluster-settings.js';
-import { parseServerAddress } from './server-address.js';
+import { parseServerAddress } from '../shared/server-address.js';
 
 export type SettingsWarningCode =
   | 'DUPLICATE_SERVER'

@@ -6,7 +6,8 @@
 import { ConfigError } from '../errors.js';
 import { parseClusterProfile, type ClusterProfile } from '../cluster/cluster-profile.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
-import { parseServerAddress } from '../cluster/server-address.js';
+import { GIVE_A_NAME } from '../shared/cluster-name.js';
+import { parseServerAddress } from '../shared/server-address.js';
 import type { ClusterDefinition } from './contract.js';
 
 export interface CheckedCluster {
@@ -22,7 +23,7 @@ export function checkClusterDefinition(
   const fail = (field: string, message: string): never => {
     throw new ConfigError('CLUSTER_INVALID', `${field}: ${message}`, { file: where });
   };
-  if (definition.name.trim() === '') fail('name', 'a cluster needs a name');
+  if (definition.name.trim() === '') fail('name', GIVE_A_NAME);
   if (definition.servers.length === 0) fail('servers', 'list at least one server');
   for (const [field, list] of [
     ['servers', definition.servers],
@@ -31,7 +32,7 @@ export function checkClusterDefinition(
     const seen = new Set<string>();
     list.forEach((entry, index) => {
       const parsed = parseServerAddress(entry);
-      if (!parsed.ok) fail(`${field}[${index}]`, `"${entry}": ${parsed.reason}`);
+      if (!parsed.ok) fail(`${field}[${index}]`, parsed.message);
       if (seen.has(entry)) fail(`${field}[${index}]`, `"${entry}" is listed twice`);
       seen.add(entry);
     });

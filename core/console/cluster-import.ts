@@ -5,7 +5,7 @@
  */
 import SSHConfig from 'ssh-config';
 import { parseClusterSettings } from '../cluster/cluster-settings.js';
-import { parseServerAddress } from '../cluster/server-address.js';
+import { parseServerAddress } from '../shared/server-address.js';
 import { ConfigError } from '../errors.js';
 import { loadSshConfig, sshDefaultsFor } from '../transport/ssh-config.js';
 import type { ImportedSettings, SshHostEntry } from './contract.js';

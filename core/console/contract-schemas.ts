@@ -4,6 +4,7 @@
  * apart. Strict objects: an unknown field is refused rather than ignored.
  */
 import { z } from 'zod';
+import { GIVE_A_NAME, MAX_CLUSTER_NAME_LENGTH, NAME_TOO_LONG } from '../shared/cluster-name.js';
 import type { Channel, JobRequest, RequestOf, WizardStepRequest } from './contract.js';
 
 export const ID = z.string().min(1).max(200);
@@ -15,7 +16,7 @@ const vbucket = z.number().int().min(0).max(65535);
 
 /** A cluster's definition, as requests carry it and clusters.json stores it. */
 export const CLUSTER_DEFINITION = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1, GIVE_A_NAME).max(MAX_CLUSTER_NAME_LENGTH, NAME_TOO_LONG),
   servers: nodeList,
   newServers: nodeList,
   // A cluster profile is checked by its own parser, which names the offending field.

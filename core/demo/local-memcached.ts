@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, ConnectError } from '../errors.js';
-import { parseServerAddress } from '../cluster/server-address.js';
+import { parseServerAddress } from '../shared/server-address.js';
 
 export interface LocalMemcached {
   readonly address: string;

@@ -1,7 +1,7 @@
 /** Direct TCP to a node's memcached port. */
 import { connect, type Socket } from 'node:net';
 import { ConnectError, TimeoutError } from '../errors.js';
-import { parseServerAddress } from '../cluster/server-address.js';
+import { parseServerAddress } from '../shared/server-address.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 

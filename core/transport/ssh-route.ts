@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import type SSHConfig from 'ssh-config';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_MEMCACHED_BEHIND_SSH, type SshAccess } from '../cluster/cluster-profile.js';
-import { parseServerAddress, type ServerAddress } from '../cluster/server-address.js';
+import { parseServerAddress, type ServerAddress } from '../shared/server-address.js';
 import { sshDefaultsFor } from './ssh-config.js';
 
 export interface SshHop {

@@ -25,6 +25,15 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
 }
 
+/** Bytes in a KiB and a MiB: rate limits are typed and shown in these units. */
+export const KIB = 1024;
+export const MIB = 1024 * KIB;
+
+/** A rate limit as the operator reads it, on the page and in the terminal: 0 is no limit. */
+export function formatRateLimit(bytesPerSecond: number): string {
+  return bytesPerSecond <= 0 ? 'no limit' : `${formatBytes(bytesPerSecond)}/s`;
+}
+
 export function formatRate(perSecond: number): string {
   if (perSecond >= 1_000_000) return `${(perSecond / 1_000_000).toFixed(1)}M`;
   if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k`;

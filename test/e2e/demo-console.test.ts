@@ -14,7 +14,7 @@ import type { Browser } from 'playwright-core';
 import { clusterNodes } from '../../core/cluster/worklist.js';
 import { demoSettings } from '../../core/demo/demo-cluster.js';
 import { isListening } from '../../core/demo/local-memcached.js';
-import { parseServerAddress } from '../../core/cluster/server-address.js';
+import { parseServerAddress } from '../../core/shared/server-address.js';
 import { REPO_ROOT } from '../support/repo-paths.js';
 import { launchChromium, loopbackContext } from './support/chromium.js';
 import { startWebConsoleProcess, type WebConsoleProcess } from './support/web-console-process.js';

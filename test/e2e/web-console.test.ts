@@ -120,14 +120,18 @@ describe('the web console in Chromium', () => {
     assertNoProblems(page);
   });
 
-  it("shows the service's message, naming the field, when a cluster is rejected", async () => {
-    // Refused by the address parser before anything is looked up (a host name would be resolved).
+  it('shows at the field what is wrong with the entry, when a cluster is rejected', async () => {
+    // Refused by the address rule before anything is looked up (a host name would be resolved).
     await addCluster(page, 'bad', BAD_PORT, false);
-    const alert = page.getByRole('form', { name: 'Add a cluster' }).getByRole('alert');
+    const form = page.getByRole('form', { name: 'Add a cluster' });
+    const alert = form.getByRole('alert');
     await alert.waitFor();
     const message = (await alert.textContent()) ?? '';
-    assert.match(message, /servers\[0\]/);
-    assert.match(message, /99999/);
+    assert.match(message, /"127\.0\.0\.1:99999": port "99999" is not a number from 1 to 65535/);
+    assert.equal(
+      await form.getByLabel('Servers', { exact: true }).getAttribute('aria-invalid'),
+      'true',
+    );
     assert.equal(await clusterButton(page, 'bad').count(), 0);
     await screenshots(page, 'rejected');
     assertNoProblems(page);

@@ -11,25 +11,19 @@ import { selectClusters } from '../../store/clusters-slice.js';
 import { selectClusterEditor, type ClusterEditorTarget } from '../../store/ui-slice.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { nodeOrder } from '../node-order.js';
-import {
-  FieldError,
-  invalid,
-  Labelled,
-  ProfileSection,
-  type FieldErrors,
-  type SshHostsState,
-} from './profile-section.js';
+import { invalid, Labelled, type FieldErrors, type SshHostsState } from './profile-section.js';
 import {
   fieldOfError,
-  fieldsToProfile,
+  messageAtField,
   NEW_PROFILE,
   profileToFields,
   type EditorField,
-  type ProfileFields,
 } from './profile-fields.js';
-import { formatAddressList, parseAddressList } from '../address-list.js';
+import { checkServerList, formatList } from '../../../core/shared/server-list.js';
+import { formProblem } from './cluster-form-check.js';
+import { profileToSave, ReachFields, type Reach } from './reach-fields.js';
 import { RemoveCluster } from './remove-cluster.js';
-import { SettingsImport } from './settings-import.js';
+import { ServerListsFields, type ServerListsText } from './server-lists-fields.js';
 
 export const DEMO_READ_ONLY =
   'The demo cluster cannot be changed or removed: it lives only while this console runs.';
@@ -115,31 +109,40 @@ export function EditorForm(props: {
   const [name, setName] = useState(
     cluster === undefined ? '' : target.mode === 'copy' ? `${cluster.name} (copy)` : cluster.name,
   );
-  const [servers, setServers] = useState(formatAddressList(cluster?.servers ?? []));
-  const [newServers, setNewServers] = useState(formatAddressList(cluster?.newServers ?? []));
-  const [access, setAccess] = useState<'direct' | 'profile'>(hasProfile ? 'profile' : 'direct');
-  const [profile, setProfile] = useState<ProfileFields>(() =>
-    hasProfile ? profileToFields(cluster.profile) : NEW_PROFILE,
-  );
-  const [isJson, setJson] = useState(false);
-  const [jsonText, setJsonText] = useState('');
+  const [lists, setLists] = useState<ServerListsText>(() => ({
+    servers: formatList(cluster?.servers ?? []),
+    newServers: formatList(cluster?.newServers ?? []),
+  }));
+  const [reach, setReach] = useState<Reach>(() => ({
+    access: hasProfile ? 'profile' : 'direct',
+    isJson: false,
+    jsonText: '',
+    profile: hasProfile ? profileToFields(cluster.profile) : NEW_PROFILE,
+  }));
   const [failure, setFailure] = useState<SaveFailure | null>(initialFailure ?? null);
   const [isSaving, setSaving] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => nameInput.current?.focus(), []);
 
+  const checked = useMemo(
+    () => ({
+      servers: checkServerList(lists.servers),
+      newServers: checkServerList(lists.newServers),
+    }),
+    [lists],
+  );
   const nodes = useMemo(
-    () => nodeOrder(parseAddressList(servers), parseAddressList(newServers)),
-    [servers, newServers],
+    () => nodeOrder(checked.servers.servers, checked.newServers.servers),
+    [checked],
   );
 
   // Where a failure shows: the field it names if that field is on screen, else by the buttons.
   const placeOf = (field: EditorField | null): EditorField | null => {
     if (field === null || !PROFILE_FIELDS.has(field)) return field;
-    if (access === 'direct') return null;
-    if (isJson) return 'profile';
-    if ((field === 'user' || field === 'jump') && profile.defaultVia === 'direct')
+    if (reach.access === 'direct') return null;
+    if (reach.isJson) return 'profile';
+    if ((field === 'user' || field === 'jump') && reach.profile.defaultVia === 'direct')
       return 'defaults';
     return field;
   };
@@ -149,35 +152,17 @@ export function EditorForm(props: {
       failure !== null && failurePlace === field && field !== null ? failure.error : null,
   };
 
-  const switchToJson = () => {
-    setJsonText(JSON.stringify(fieldsToProfile(profile, nodes), null, 2));
-    setJson(true);
-  };
-  const switchToForm = () => {
-    const parsed = parseProfileJson(jsonText);
-    if ('error' in parsed) {
-      setFailure({ field: 'profile', error: parsed.error });
-      return;
-    }
-    setProfile(profileToFields(parsed.profile));
-    setFailure(null);
-    setJson(false);
-  };
-
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    let profileJson: unknown;
-    if (access === 'profile') {
-      if (isJson) {
-        const parsed = parseProfileJson(jsonText);
-        if ('error' in parsed) {
-          setFailure({ field: 'profile', error: parsed.error });
-          return;
-        }
-        profileJson = parsed.profile;
-      } else {
-        profileJson = fieldsToProfile(profile, nodes);
-      }
+    const problem = formProblem(name, checked.servers, checked.newServers);
+    if (problem !== null) {
+      setFailure({ field: problem.field, error: problem.error });
+      return;
+    }
+    const toSave = profileToSave(reach, nodes);
+    if ('error' in toSave) {
+      setFailure({ field: 'profile', error: toSave.error });
+      return;
     }
     setSaving(true);
     setFailure(null);
@@ -186,16 +171,17 @@ export function EditorForm(props: {
         client,
         {
           name: name.trim(),
-          servers: parseAddressList(servers),
-          newServers: parseAddressList(newServers),
-          ...(profileJson === undefined ? {} : { profile: profileJson }),
+          servers: checked.servers.servers,
+          newServers: checked.newServers.servers,
+          ...(toSave.profile === undefined ? {} : { profile: toSave.profile }),
         },
         isEdit ? cluster.id : undefined,
       );
       setView('overview');
     } catch (error) {
       const payload = toErrorPayload(error);
-      setFailure({ field: fieldOfError(payload.message), error: payload });
+      const field = fieldOfError(payload.message);
+      setFailure({ field, error: { ...payload, message: messageAtField(payload.message, field) } });
       setSaving(false);
     }
   };
@@ -219,111 +205,17 @@ export function EditorForm(props: {
           />
         </Labelled>
 
-        <fieldset className="lists">
-          <legend>cluster_settings</legend>
-          <SettingsImport
-            onImported={(settings) => {
-              setServers(formatAddressList(settings.servers));
-              setNewServers(formatAddressList(settings.newServers));
-            }}
-          />
-          <div className="form-row">
-            <Labelled id={`${id}-servers`} label="Servers" field="servers" errors={errors}>
-              <textarea
-                id={`${id}-servers`}
-                value={servers}
-                onChange={(event) => setServers(event.target.value)}
-                aria-describedby={`${id}-servers-hint`}
-                rows={4}
-                spellCheck={false}
-                {...invalid(errors, 'servers', `${id}-servers`)}
-              />
-              <p id={`${id}-servers-hint`} className="hint">
-                host:port, one per line or comma-separated, in cluster_settings order.
-              </p>
-            </Labelled>
-            <Labelled
-              id={`${id}-new-servers`}
-              label="New servers"
-              field="newServers"
-              errors={errors}
-            >
-              <textarea
-                id={`${id}-new-servers`}
-                value={newServers}
-                onChange={(event) => setNewServers(event.target.value)}
-                aria-describedby={`${id}-new-servers-hint`}
-                rows={4}
-                spellCheck={false}
-                {...invalid(errors, 'newServers', `${id}-new-servers`)}
-              />
-              <p id={`${id}-new-servers-hint`} className="hint">
-                Only while a resize is in progress; blank otherwise.
-              </p>
-            </Labelled>
-          </div>
-        </fieldset>
+        <ServerListsFields id={id} lists={lists} onChange={setLists} errors={errors} />
 
-        <fieldset className="access">
-          <legend>How the console reaches the nodes</legend>
-          <label className="check">
-            <input
-              type="radio"
-              name={`${id}-access`}
-              checked={access === 'direct'}
-              onChange={() => setAccess('direct')}
-            />
-            Directly, at their cluster_settings addresses (no profile: settings are not read or
-            written on the nodes)
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name={`${id}-access`}
-              checked={access === 'profile'}
-              onChange={() => setAccess('profile')}
-            />
-            Through a cluster profile (SSH)
-          </label>
-          {access === 'profile' && (
-            <>
-              <div className="profile-mode">
-                {isJson ? (
-                  <button type="button" onClick={switchToForm}>
-                    Back to the form
-                  </button>
-                ) : (
-                  <button type="button" onClick={switchToJson}>
-                    Edit as JSON
-                  </button>
-                )}
-              </div>
-              {isJson ? (
-                <Labelled id={`${id}-profile`} label="Profile JSON" field="profile" errors={errors}>
-                  <textarea
-                    id={`${id}-profile`}
-                    value={jsonText}
-                    onChange={(event) => setJsonText(event.target.value)}
-                    rows={14}
-                    spellCheck={false}
-                    {...invalid(errors, 'profile', `${id}-profile`)}
-                  />
-                </Labelled>
-              ) : (
-                <>
-                  <ProfileSection
-                    fields={profile}
-                    onChange={setProfile}
-                    nodes={nodes}
-                    errors={errors}
-                    {...(sshHosts === undefined ? {} : { sshHosts })}
-                  />
-                  <FieldError id={`${id}-profile-error`} field="profile" errors={errors} />
-                </>
-              )}
-            </>
-          )}
-        </fieldset>
+        <ReachFields
+          id={id}
+          reach={reach}
+          onChange={setReach}
+          onJsonError={(error) => setFailure(error === null ? null : { field: 'profile', error })}
+          nodes={nodes}
+          errors={errors}
+          sshHosts={sshHosts}
+        />
 
         {failure !== null && failurePlace === null && (
           <p className="error" role="alert">
@@ -345,28 +237,4 @@ export function EditorForm(props: {
       {isEdit && <RemoveCluster cluster={cluster} />}
     </section>
   );
-}
-
-/** The profile textarea's JSON, or an error that says where it stops being JSON. */
-function parseProfileJson(text: string): { profile: unknown } | { error: ErrorPayload } {
-  if (text.trim() === '') {
-    return {
-      error: {
-        code: 'PROFILE_EMPTY',
-        message: 'Profile JSON: empty; write a profile, or choose to reach the nodes directly',
-        detail: { stage: 'usage' },
-      },
-    };
-  }
-  try {
-    return { profile: JSON.parse(text) };
-  } catch (error) {
-    return {
-      error: {
-        code: 'PROFILE_NOT_JSON',
-        message: `Profile JSON: ${toErrorPayload(error).message}`,
-        detail: { stage: 'usage' },
-      },
-    };
-  }
 }

@@ -4,7 +4,8 @@
  * matched from ~/.ssh/config, and which field a service error is about.
  */
 import type { SshHostEntry } from '../../../core/console/contract.js';
-import { parseAddressList } from '../address-list.js';
+import { parseServerAddress } from '../../../core/shared/server-address.js';
+import { splitList } from '../../../core/shared/server-list.js';
 
 /** Where Clearwater keeps cluster_settings; the profile parser's default too. */
 export const DEFAULT_SETTINGS_PATH = '/etc/clearwater/cluster_settings';
@@ -78,7 +79,7 @@ export function fieldsToProfile(
     baseDefaults.via === fields.defaultVia ? { ...baseDefaults } : { via: fields.defaultVia };
   if (fields.defaultVia === 'ssh') {
     setOrDelete(defaults, 'user', fields.user.trim());
-    const jump = parseAddressList(fields.jump);
+    const jump = splitList(fields.jump);
     if (jump.length > 0) defaults.jump = jump;
     else delete defaults.jump;
   }
@@ -157,10 +158,8 @@ export function matchAliases(
 
 /** The host part of a cluster_settings entry: "10.0.0.1:11211", "[::1]:11211", "name". */
 function hostOf(entry: string): string {
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
-  if (bracketed !== null) return bracketed[1] ?? entry;
-  const colon = entry.lastIndexOf(':');
-  return colon > 0 && entry.indexOf(':') === colon ? entry.slice(0, colon) : entry;
+  const parsed = parseServerAddress(entry);
+  return parsed.ok ? parsed.address.host : entry;
 }
 
 /** The editor's fields a service error can point at. */
@@ -199,6 +198,17 @@ export function fieldOfError(message: string): EditorField | null {
   if (definition !== null) return definition[1] as EditorField;
   if (/definition\.profile\b/.test(message)) return 'profile';
   return null;
+}
+
+/**
+ * What to show at `field` of the service's error: its words after the field's name (the entry
+ * itself is named in them), without the cluster and index in front; all of it for other fields,
+ * whose path says which part of the profile is meant.
+ */
+export function messageAtField(message: string, field: EditorField | null): string {
+  if (field !== 'name' && field !== 'servers' && field !== 'newServers') return message;
+  const after = new RegExp(`(?:^|: |definition\\.)${field}(?:\\[\\d+\\]|\\.\\d+)?: (.*)$`, 's');
+  return after.exec(message)?.[1] ?? message;
 }
 
 function setOrDelete(target: Record<string, unknown>, key: string, value: string): void {

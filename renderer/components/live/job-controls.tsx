@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { ErrorPayload, JobSummary } from '../../../core/console/contract.js';
 import { toErrorPayload } from '../../api/console-client.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
-import { RateSlider } from './rate-slider.js';
+import { ThrottleControl } from '../throttle/throttle-control.js';
 
 export function JobControls({ job }: { readonly job: JobSummary }) {
   const client = useConsoleClient();
@@ -34,7 +34,7 @@ export function JobControls({ job }: { readonly job: JobSummary }) {
   return (
     <section className="job-controls" aria-label="Job controls">
       {isThrottled && (
-        <RateSlider
+        <ThrottleControl
           label="Rate limit into each target"
           value={job.rateLimit}
           isDisabled={isEnded}

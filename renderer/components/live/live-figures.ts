@@ -131,13 +131,8 @@ export function describeTargetRate(state: ConsoleState, jobId: string, target: s
   return `${formatBytes(rate.bytesPerSecond)}/s, ${formatRate(rate.keysPerSecond)} keys/s`;
 }
 
-/** Bytes in a MiB: rate limits are typed, and throughput charted, in MiB/s. */
-export const MIB = 1024 * 1024;
-
-/** A rate limit as the operator reads it: 0 is no limit. */
-export function formatRateLimit(bytesPerSecond: number): string {
-  return bytesPerSecond <= 0 ? 'no limit' : `${formatBytes(bytesPerSecond)}/s`;
-}
+// Rate limits and throughput are read in the units of format-units, the one rule for them.
+export { formatRateLimit, MIB } from '../../../core/util/format-units.js';
 
 /** What the inject rule did with the keys, in the order the operator reads them. */
 export const COUNT_NAMES = [

@@ -12,7 +12,7 @@ import { formatTime } from '../format-time.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { clusterNodeList, useNodeIndex } from '../live/cluster-nodes.js';
 import { NodeChip } from '../live/node-chip.js';
-import { RateSlider } from '../live/rate-slider.js';
+import { ThrottleControl } from '../throttle/throttle-control.js';
 import { adviseMode, previewWorklist, roleOf, roleWords } from './resync-plan.js';
 import { ResyncPreview } from './resync-preview.js';
 
@@ -42,6 +42,7 @@ function ResyncForm({ cluster }: { readonly cluster: ClusterSummary }) {
   // null: follow the advice for the node (minimal when there is none).
   const [chosenFull, setChosenFull] = useState<boolean | null>(null);
   const [rateLimit, setRateLimit] = useState(0);
+  const [hasRateTypo, setRateTypo] = useState(false);
   const [isStarting, setIsStarting] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
 
@@ -87,7 +88,9 @@ function ResyncForm({ cluster }: { readonly cluster: ClusterSummary }) {
         ? `${node} is already being filled by a running job.`
         : preview !== undefined && preview.vbuckets === 0
           ? `Nothing to stream: the plan gives ${node} no vbucket to fetch${full ? '' : ' (a full resync fetches every vbucket it will hold)'}.`
-          : undefined;
+          : hasRateTypo
+            ? 'Fix the rate limit, or leave it blank for no limit.'
+            : undefined;
 
   const start = () => {
     if (node === null) return;
@@ -187,11 +190,12 @@ function ResyncForm({ cluster }: { readonly cluster: ClusterSummary }) {
               : 'No tag record was read for this node (check its status on the overview): when in doubt, choose full.'
             : `${advice.full ? 'Full is recommended. ' : ''}${advice.reason}`}
         </p>
-        <RateSlider
+        <ThrottleControl
           label="Rate limit into the node"
           value={rateLimit}
           debounceMs={0}
           onCommit={setRateLimit}
+          onTypo={setRateTypo}
           hint="It can be changed while the resync runs."
         />
       </section>

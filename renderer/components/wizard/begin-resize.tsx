@@ -1,8 +1,9 @@
 /** Step 1 before anything is recorded: the operator chooses the new server list. */
 import { useId, useState } from 'react';
 import type { ClusterSummary } from '../../../core/console/contract.js';
-import { formatAddressList } from '../address-list.js';
+import { formatList } from '../../../core/shared/server-list.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
+import { ImpliedPortHint } from '../implied-port-hint.js';
 import { checkNewServers } from './server-change.js';
 import { ServerChangeView } from './server-change-view.js';
 import { ErrorBox, STEP_TITLES } from './step-parts.js';
@@ -12,7 +13,7 @@ export function BeginResize({ cluster }: { readonly cluster: ClusterSummary }) {
   const client = useConsoleClient();
   const beginWizard = useConsole((state) => state.beginWizard);
   // A resize half-recorded in the cluster's definition (new_servers) is offered as it stands.
-  const [text, setText] = useState(() => formatAddressList(cluster.newServers));
+  const [text, setText] = useState(() => formatList(cluster.newServers));
   const call = useCall();
   const id = useId();
   const check = checkNewServers(text, cluster.servers);
@@ -65,6 +66,7 @@ export function BeginResize({ cluster }: { readonly cluster: ClusterSummary }) {
                   host:port, one per line, in the order cluster_settings should list them.
                   {cluster.newServers.length > 0 && ' Filled in from the cluster’s new_servers.'}
                 </p>
+                <ImpliedPortHint entries={check.withImpliedPort} />
               </div>
             </div>
             {hasText && check.problems.length > 0 && (

@@ -2,19 +2,10 @@
 import { useId, useState } from 'react';
 import type { ResizeWizard } from '../../../core/console/contract.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
-import { MIB } from '../live/live-figures.js';
+import { ThrottleControl } from '../throttle/throttle-control.js';
 import { JobProgress } from './job-progress.js';
 import { ErrorBox } from './step-parts.js';
 import { useCall } from './use-call.js';
-
-/** A rate limit as typed in MiB/s (blank for none) as bytes per second; null when not a rate. */
-export function parseRateLimit(text: string): number | null {
-  const trimmed = text.trim();
-  if (trimmed === '') return 0;
-  const mibPerSecond = Number(trimmed);
-  if (!Number.isFinite(mibPerSecond) || mibPerSecond < 0) return null;
-  return Math.round(mibPerSecond * MIB);
-}
 
 export function ResyncStep({ wizard }: { readonly wizard: ResizeWizard }) {
   const status = wizard.steps.find((candidate) => candidate.step === 3);
@@ -44,16 +35,16 @@ function ResyncOptions(props: { readonly wizard: ResizeWizard; readonly isRetry:
   const runWizardStep = useConsole((state) => state.runWizardStep);
   const call = useCall();
   const [isFull, setFull] = useState(false);
-  const [rateText, setRateText] = useState('');
+  const [rateLimit, setRateLimit] = useState(0);
+  const [hasRateTypo, setRateTypo] = useState(false);
   const id = useId();
-  const rateLimit = parseRateLimit(rateText);
 
   return (
     <form
       className="resync-options"
       onSubmit={(event) => {
         event.preventDefault();
-        if (rateLimit === null) return;
+        if (hasRateTypo) return;
         void call.run(() =>
           runWizardStep(client, { clusterId: wizard.clusterId, step: 3, full: isFull, rateLimit }),
         );
@@ -75,26 +66,16 @@ function ResyncOptions(props: { readonly wizard: ResizeWizard; readonly isRetry:
           Full: every vbucket each node will hold (slower)
         </label>
       </fieldset>
-      <label htmlFor={`${id}-rate`} className="field-label">
-        Rate limit per target (MiB/s)
-      </label>
-      <input
-        id={`${id}-rate`}
-        className="rate-input"
-        inputMode="decimal"
-        value={rateText}
-        onChange={(event) => setRateText(event.target.value)}
-        placeholder="no limit"
-        aria-invalid={rateLimit === null}
-        aria-describedby={`${id}-rate-hint`}
+      <ThrottleControl
+        label="Rate limit per target"
+        value={rateLimit}
+        debounceMs={0}
+        onCommit={setRateLimit}
+        onTypo={setRateTypo}
+        hint="It can be changed while the resync runs."
       />
-      <p id={`${id}-rate-hint`} className={rateLimit === null ? 'error' : 'hint'}>
-        {rateLimit === null
-          ? 'Enter a number of MiB per second, or leave it blank for no limit.'
-          : 'Blank or 0: no limit.'}
-      </p>
       {call.error !== null && <ErrorBox error={call.error} lead="The resync did not start" />}
-      <button type="submit" className="primary" disabled={call.isRunning || rateLimit === null}>
+      <button type="submit" className="primary" disabled={call.isRunning || hasRateTypo}>
         {call.isRunning ? 'Starting…' : isRetry ? 'Retry the resync' : 'Start the resync'}
       </button>
     </form>

@@ -1,5 +1,5 @@
 /** What a resize does to the server list: which nodes join, leave and stay, and whether it is valid. */
-import { parseAddressList } from '../address-list.js';
+import { checkServerList } from '../../../core/shared/server-list.js';
 
 export interface ServerChange {
   /** In the new list only: they are filled by the resync. */
@@ -39,31 +39,30 @@ export interface NewServersCheck {
   readonly servers: readonly string[];
   /** What must be fixed before the resize can begin; empty when nothing. */
   readonly problems: readonly string[];
+  /** Entries without a port, which are reached on memcached's default port. */
+  readonly withImpliedPort: readonly string[];
 }
-
-// host:port as cluster_settings has it: a name or IPv4 address, or an IPv6 address in brackets.
-const ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
 
 /** Checks the new server list as typed (host:port per line) against the current one. */
 export function checkNewServers(text: string, oldServers: readonly string[]): NewServersCheck {
-  const servers = parseAddressList(text);
-  const problems: string[] = [];
-  if (servers.length === 0) problems.push('Enter the new server list, one host:port per line.');
-  const seen = new Set<string>();
-  for (const server of servers) {
-    const port = ADDRESS.exec(server)?.[1];
-    if (port === undefined || Number(port) < 1 || Number(port) > 65535) {
-      problems.push(`${server} is not host:port (port 1 to 65535).`);
-    } else if (seen.has(server)) {
-      problems.push(`${server} is listed twice.`);
-    }
-    seen.add(server);
+  const { servers, problems, withImpliedPort } = checkServerList(text);
+  if (servers.length === 0) {
+    return {
+      servers,
+      problems: ['Enter the new server list, one host:port per line.'],
+      withImpliedPort,
+    };
   }
   const change = describeServerChange(oldServers, servers);
-  if (servers.length > 0 && change.joining.length === 0 && change.leaving.length === 0) {
-    problems.push(
-      'The new list holds the same nodes as the current one: there is nothing to resize.',
-    );
-  }
-  return { servers, problems };
+  const isUnchanged = change.joining.length === 0 && change.leaving.length === 0;
+  return {
+    servers,
+    problems: isUnchanged
+      ? [
+          ...problems,
+          'The new list holds the same nodes as the current one: there is nothing to resize.',
+        ]
+      : problems,
+    withImpliedPort,
+  };
 }

@@ -35,8 +35,9 @@ export async function startResync(
     .nth(options.full ? 1 : 0)
     .check();
   if (options.rateLimitMiB !== undefined) {
+    // Typed into the throttle's box (MiB/s); leaving the box for the Start button sets it.
     await page
-      .getByRole('slider', { name: /Rate limit into the node/ })
+      .getByRole('textbox', { name: /^Rate limit into the node/ })
       .fill(String(options.rateLimitMiB));
   }
   await page.getByRole('button', { name: /^Start a (full|minimal) resync/ }).click();

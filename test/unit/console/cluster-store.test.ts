@@ -60,7 +60,7 @@ describe('ClusterStore', () => {
       [{ ...PROD, servers: [] }, /servers: list at least one server/],
       [
         { ...PROD, servers: ['10.0.0.1:11211', 'not an address:x'] },
-        /servers\[1\]: "not an address:x"/,
+        /servers\[1\]: "not an address:x": an address has no spaces in it/,
       ],
       [
         { ...PROD, newServers: ['10.0.0.1:11211', '10.0.0.1:11211'] },

@@ -4,10 +4,10 @@ import {
   fieldOfError,
   fieldsToProfile,
   matchAliases,
+  messageAtField,
   NEW_PROFILE,
   profileToFields,
 } from '../../../../../renderer/components/clusters/profile-fields.js';
-import { parseAddressList } from '../../../../../renderer/components/address-list.js';
 
 const NODES = ['10.0.0.1:11211', '10.0.0.2:11211'];
 
@@ -112,7 +112,21 @@ describe('profile fields', () => {
     assert.equal(fieldOfError('cannot save: EACCES'), null);
   });
 
-  it('reads addresses typed one per line, or with commas and spaces', () => {
-    assert.deepEqual(parseAddressList(' a:1,b:2\n\nc:3  d:4 '), ['a:1', 'b:2', 'c:3', 'd:4']);
+  it('shows at the name or a list the words after the field, not its path', () => {
+    assert.equal(
+      messageAtField('clusters:save: definition.name: Give the cluster a name.', 'name'),
+      'Give the cluster a name.',
+    );
+    assert.equal(
+      messageAtField(
+        'cluster "x": newServers[1]: a b: an address has no spaces in it',
+        'newServers',
+      ),
+      'a b: an address has no spaces in it',
+    );
+    assert.equal(
+      messageAtField('cluster "x" (profile): defaults.user: must be a string', 'user'),
+      'cluster "x" (profile): defaults.user: must be a string',
+    );
   });
 });

@@ -5,7 +5,6 @@ import {
   reportFileName,
   totalCounts,
 } from '../../../../../renderer/components/wizard/resize-report.js';
-import { parseRateLimit } from '../../../../../renderer/components/wizard/resync-step.js';
 import {
   checkNewServers,
   describeServerChange,
@@ -26,29 +25,26 @@ describe('wizard parts', () => {
     assert.deepEqual(checkNewServers('127.0.0.11:11211\n127.0.0.14:11211\n', OLD_SERVERS), {
       servers: ['127.0.0.11:11211', '127.0.0.14:11211'],
       problems: [],
+      withImpliedPort: [],
     });
     assert.deepEqual(checkNewServers('[::1]:11211, mem-1.example:11211', []).problems, []);
     assert.deepEqual(checkNewServers('', OLD_SERVERS).problems, [
       'Enter the new server list, one host:port per line.',
     ]);
-    assert.deepEqual(checkNewServers('127.0.0.14\n127.0.0.15:99999', OLD_SERVERS).problems, [
-      '127.0.0.14 is not host:port (port 1 to 65535).',
-      '127.0.0.15:99999 is not host:port (port 1 to 65535).',
+    const portless = checkNewServers('127.0.0.14\n127.0.0.15:99999', OLD_SERVERS);
+    assert.deepEqual(portless.problems, [
+      '"127.0.0.15:99999": port "99999" is not a number from 1 to 65535',
     ]);
-    assert.deepEqual(checkNewServers('127.0.0.14:1 127.0.0.14:1', OLD_SERVERS).problems, [
+    assert.deepEqual(portless.withImpliedPort, ['127.0.0.14']);
+    assert.deepEqual(checkNewServers('127.0.0.14:1, 127.0.0.14:1', OLD_SERVERS).problems, [
       '127.0.0.14:1 is listed twice.',
+    ]);
+    assert.deepEqual(checkNewServers('127.0.0.14:1 127.0.0.15:1', OLD_SERVERS).problems, [
+      '"127.0.0.14:1 127.0.0.15:1" has spaces in it: write one host:port per line, or separate them with commas.',
     ]);
     assert.deepEqual(checkNewServers(OLD_SERVERS.join('\n'), OLD_SERVERS).problems, [
       'The new list holds the same nodes as the current one: there is nothing to resize.',
     ]);
-  });
-
-  it('reads a rate limit in MiB/s as bytes per second', () => {
-    assert.equal(parseRateLimit(''), 0);
-    assert.equal(parseRateLimit(' 0 '), 0);
-    assert.equal(parseRateLimit('1.5'), 1.5 * 1024 * 1024);
-    assert.equal(parseRateLimit('-1'), null);
-    assert.equal(parseRateLimit('fast'), null);
   });
 
   it('names a saved report after its cluster and day', () => {

@@ -266,7 +266,8 @@ describe('wizard screen: steps 2 and 3', () => {
     const step3 = stripTags(steps(html)[3] ?? '');
     assert.match(step3, /Minimal: only the vbuckets each node gains/);
     assert.match(step3, /Full: every vbucket each node will hold/);
-    assert.match(step3, /Rate limit per target \(MiB\/s\)/);
+    assert.match(step3, /Rate limit per target/);
+    assert.match(html, /type="range"[^>]*aria-valuetext="no limit"/);
     assert.equal(isDisabled(html, 'Start the resync'), false);
   });
 
