@@ -79,7 +79,12 @@ export function ScreenTabs(props: {
           );
         })}
       </div>
-      <div role="tabpanel" id={panelId(view)} aria-labelledby={tabId(view)}>
+      <div
+        className="screen-panel"
+        role="tabpanel"
+        id={panelId(view)}
+        aria-labelledby={tabId(view)}
+      >
         {children}
       </div>
     </>
