@@ -187,6 +187,7 @@ const REFUSED_ACTIONS: Partial<Record<Channel, string>> = {
   'wizard:begin': 'resize wizard not begun',
   'wizard:run-step': 'step {step} not run',
   'wizard:override': 'override not recorded',
+  'wizard:repair': 'blockers not repaired',
   'wizard:abandon': 'resize wizard not abandoned',
   'prompts:answer': 'answer not taken',
 };

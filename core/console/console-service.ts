@@ -205,6 +205,7 @@ export class ConsoleService implements ConsoleBackend {
     'wizard:preview-settings': ({ clusterId, step }) => this.wizards.preview(clusterId, step),
     'wizard:run-step': (request) => this.wizards.runStep(request),
     'wizard:override': ({ clusterId, reason }) => this.wizards.override(clusterId, reason),
+    'wizard:repair': (request) => this.wizards.repair(request),
     'wizard:abandon': async ({ clusterId }) => {
       await this.wizards.abandon(clusterId);
       return null;

@@ -85,6 +85,7 @@ export const REQUEST_SCHEMAS = {
     // An override is read later by whoever reviews the resize: it must say why.
     reason: z.string().trim().min(10).max(2000),
   }),
+  'wizard:repair': z.strictObject({ clusterId: ID, action: z.enum(['resync', 'verify']) }),
   'wizard:abandon': z.strictObject({ clusterId: ID }),
   'activity:list': z.null(),
   'prompts:list': z.null(),

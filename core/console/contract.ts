@@ -233,8 +233,32 @@ export interface ResizeWizard {
   readonly blockers: readonly string[];
   /** The operator's logged override of the blockers, if any. */
   readonly override?: { readonly reason: string; readonly at: string };
+  /** What the blockers box offers to clear the blockers without an override; absent when nothing. */
+  readonly repair?: WizardRepair;
   /** Once step 5 succeeded. */
   readonly report?: ResizeReport;
+}
+
+/**
+ * The way out of step 4's blockers short of an override: resync the vbuckets they list on the
+ * resize's targets (`wizard:repair` with `resync`), then verify again (`verify`); a clean verify
+ * clears them.
+ */
+export interface WizardRepair {
+  /** The vbuckets the blockers list: failed in step 3, or where a verify found keys missing or stale. */
+  readonly vbuckets: readonly number[];
+  /** A verify found keys missing or stale: only a clean verify clears that. */
+  readonly needsVerify: boolean;
+  /** When a resync of the resize's targets last ended after that verify. */
+  readonly resyncedAt?: string;
+  /** The resyncs the wizard started for the listed vbuckets that have not ended yet. */
+  readonly runningJobIds: readonly string[];
+}
+
+export interface WizardRepairRequest {
+  readonly clusterId: string;
+  /** `resync`: the listed vbuckets on the resize's targets that will hold them; `verify`: step 4's verify, without writing. */
+  readonly action: 'resync' | 'verify';
 }
 
 /** What a completed resize did, for the operator to save. */
@@ -341,6 +365,7 @@ export interface ConsoleChannels {
     request: { readonly clusterId: string; readonly reason: string };
     response: ResizeWizard;
   };
+  'wizard:repair': { request: WizardRepairRequest; response: ResizeWizard };
   'wizard:abandon': { request: { readonly clusterId: string }; response: null };
   'activity:list': { request: null; response: readonly ActivityEntry[] };
   'prompts:list': { request: null; response: readonly OperatorPrompt[] };
@@ -384,6 +409,7 @@ export const CHANNEL_FUNCTIONS = {
   'wizard:preview-settings': 'previewWizardSettings',
   'wizard:run-step': 'runWizardStep',
   'wizard:override': 'overrideWizard',
+  'wizard:repair': 'repairWizard',
   'wizard:abandon': 'abandonWizard',
   'activity:list': 'listActivity',
   'prompts:list': 'listPrompts',

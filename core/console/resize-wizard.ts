@@ -15,6 +15,7 @@
  */
 import { accessFor } from '../cluster/cluster-profile.js';
 import { formatClusterSettings, type ClusterSettings } from '../cluster/cluster-settings.js';
+import type { StoreViewOptions } from '../cluster/store-view.js';
 import { clusterNodes } from '../cluster/worklist.js';
 import { ConfigError, RemoteCommandError, toErrorPayload, UsageError } from '../errors.js';
 import {
@@ -35,6 +36,7 @@ import type {
   ResizeWizard,
   SettingsPreview,
   WizardNodeStatus,
+  WizardRepairRequest,
   WizardStep,
   WizardStepNumber,
   WizardStepRequest,
@@ -42,6 +44,7 @@ import type {
 import {
   blockerFacts,
   buildReport,
+  checkCanRepair,
   checkCanRun,
   createWizard,
   hasSufficientVerify,
@@ -56,6 +59,7 @@ import {
   withStep,
   type WizardRecord,
 } from './wizard-state.js';
+import { repairRequests } from './wizard-repair.js';
 import type { WizardStore } from './wizard-store.js';
 
 export interface ResizeWizardsOptions {
@@ -67,13 +71,18 @@ export interface ResizeWizardsOptions {
   /** Starts a job as `jobs:start` does; its end arrives through `observe`. */
   readonly startJob: (request: JobRequest) => JobSummary;
   readonly openAccess: (cluster: KnownCluster) => Promise<ClusterAccess>;
+  /** The clients' vbucket and replica counts, when not Clearwater's (see ConsoleServiceOptions). */
+  readonly model?: StoreViewOptions;
 }
 
-/** A job a step waits for; step 4 then writes over SSH or waits for the operator's confirmation. */
+/**
+ * A job a step waits for; after a clean verify step 4 writes over SSH, or waits for the operator
+ * (to write by hand and confirm, or, after verifying again, to start the write).
+ */
 interface AwaitedJob {
   readonly clusterId: string;
   readonly step: 3 | 4;
-  readonly writeBy?: 'ssh' | 'by-hand';
+  readonly writeBy?: 'ssh' | 'by-hand' | 'operator';
 }
 
 type RemoteStep = 1 | 2 | 4 | 5;
@@ -274,6 +283,30 @@ export class ResizeWizards {
     return next.wizard;
   }
 
+  /**
+   * Works on step 4's blockers without an override: resyncs the vbuckets they list on the resize's
+   * targets (counted toward step 3 as they end), or verifies again, writing nothing: a clean
+   * verify clears the blockers, and step 4 then goes ahead as usual.
+   * @throws UsageError when it may not run now, saying why.
+   */
+  async repair(request: WizardRepairRequest): Promise<ResizeWizard> {
+    const record = this.require(request.clusterId);
+    checkCanRepair(record, request.action);
+    if (request.action === 'verify') return await this.startVerify(record, 'operator');
+    const { settings } = this.options.clusters.get(request.clusterId).checked;
+    const requests = repairRequests(record, settings, this.options.model ?? {});
+    const started: string[] = [];
+    try {
+      for (const job of requests) started.push(this.options.startJob(job).id);
+    } finally {
+      // Those started are followed even when a later one was refused (its error goes back).
+      if (started.length > 0) {
+        await this.commit(settle({ ...record, repairJobIds: started }));
+      }
+    }
+    return this.require(request.clusterId).wizard;
+  }
+
   /** Removes the wizard (the cluster's lists stay as they are). Refused while a step runs. */
   async abandon(clusterId: string): Promise<void> {
     const record = this.require(clusterId);
@@ -348,7 +381,7 @@ export class ResizeWizards {
 
   private async startVerify(
     record: WizardRecord,
-    writeBy: 'ssh' | 'by-hand',
+    writeBy: NonNullable<AwaitedJob['writeBy']>,
   ): Promise<ResizeWizard> {
     const { clusterId } = record.wizard;
     const job = this.options.startJob({ kind: 'verify', clusterId, repair: false });
@@ -368,10 +401,13 @@ export class ResizeWizards {
     }
     const verified = verifyEnded(record, job, now);
     const step = stepOf(verified, 4);
+    // Clean is not enough while step 3 left vbuckets unfilled: a verify started to clear its own
+    // findings may run with those still standing.
     const mayWrite =
       job.verify !== undefined &&
       job.state !== 'cancelled' &&
-      (job.verify.isClean || verified.wizard.override !== undefined);
+      ((job.verify.isClean && verified.wizard.blockers.length === 0) ||
+        verified.wizard.override !== undefined);
     if (!mayWrite) {
       await this.commit(
         withStep(
@@ -387,23 +423,7 @@ export class ResizeWizards {
       await this.writeSettings(awaited.clusterId, 4);
       return;
     }
-    const text = formatClusterSettings(settingsFor(verified.wizard, 4)).trim();
-    await this.commit(
-      withStep(
-        verified,
-        {
-          ...step,
-          state: 'pending',
-          finishedAt: now,
-          nodes: nodesOf(verified.wizard).map((node) => ({
-            node,
-            state: 'by-hand',
-            message: `verified: write "${text}" (and no new_servers line) here, then confirm step 4`,
-          })),
-        },
-        now,
-      ),
-    );
+    await this.commit(withStep(verified, verifiedStep(verified.wizard, step, now), now));
   }
 
   private async confirmByHand(record: WizardRecord, step: RemoteStep): Promise<ResizeWizard> {
@@ -685,6 +705,25 @@ export class ResizeWizards {
     }
     return record;
   }
+}
+
+/** Step 4 once a clean verify let it go ahead, waiting for the operator to write (or confirm). */
+function verifiedStep(wizard: ResizeWizard, step: WizardStep, now: string): WizardStep {
+  const text = formatClusterSettings(settingsFor(wizard, 4)).trim();
+  return {
+    ...withoutError(step),
+    state: 'pending',
+    finishedAt: now,
+    nodes: nodesOf(wizard).map((node) =>
+      wizard.remote === 'by-hand'
+        ? {
+            node,
+            state: 'by-hand',
+            message: `verified: write "${text}" (and no new_servers line) here, then confirm step 4`,
+          }
+        : { node, state: 'pending', message: 'verified: to be written when step 4 runs' },
+    ),
+  };
 }
 
 /** Whether steps 1, 2, 4 and 5 can run over SSH: the profile must reach every node that way. */

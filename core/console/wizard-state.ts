@@ -14,6 +14,7 @@ import type {
   WizardStep,
   WizardStepNumber,
 } from './contract.js';
+import { failedVerify, repairOffer, resyncedSince } from './wizard-repair.js';
 
 /** Each step in a few words, for messages and the activity log. */
 export const STEP_NAMES: Readonly<Record<WizardStepNumber, string>> = {
@@ -39,6 +40,8 @@ export interface ResyncOutcome {
   readonly problems: readonly string[];
   /** Each target's summary from the resize, then each counted retry's, for the report. */
   readonly summaries: readonly ResyncSummaryJson[];
+  /** The resize job (absent in wizards saved before it was kept). */
+  readonly jobId?: string;
 }
 
 /** The last verify step 4 ran (one that ended with a report: not cancelled). */
@@ -53,6 +56,8 @@ export interface WizardRecord {
   readonly wizard: ResizeWizard;
   readonly resync?: ResyncOutcome;
   readonly verify?: VerifyOutcome;
+  /** The resyncs the wizard started for the blockers' vbuckets that have not ended yet. */
+  readonly repairJobIds?: readonly string[];
 }
 
 export interface NewWizard {
@@ -98,12 +103,20 @@ export function withStep(
   return settle({ ...record, ...extra, wizard: { ...record.wizard, steps, updatedAt: now } });
 }
 
-/** Recomputes `current` and `blockers` from the rest. */
+/** Recomputes `current`, `blockers` and `repair` from the rest. */
 export function settle(record: WizardRecord): WizardRecord {
-  const { wizard } = record;
+  const wizard = withoutRepair(record.wizard);
   const current = STEP_NUMBERS.find((step) => !isPassed(record, step)) ?? 'complete';
   const blockers = wizard.override === undefined ? blockerFacts(record) : [];
-  return { ...record, wizard: { ...wizard, current, blockers } };
+  const repair = current === 'complete' ? undefined : repairOffer(record);
+  return {
+    ...record,
+    wizard: { ...wizard, current, blockers, ...(repair === undefined ? {} : { repair }) },
+  };
+}
+
+function withoutRepair({ repair: _repair, ...wizard }: ResizeWizard): ResizeWizard {
+  return wizard;
 }
 
 /**
@@ -119,31 +132,46 @@ function isPassed(record: WizardRecord, step: WizardStepNumber): boolean {
  * 3 could not fill, and keys a verify since the last resync found missing or stale.
  */
 export function blockerFacts(record: WizardRecord): string[] {
+  return [...resyncFacts(record), ...verifyFacts(record)];
+}
+
+function resyncFacts(record: WizardRecord): string[] {
   const facts: string[] = [];
   for (const [target, vbuckets] of Object.entries(record.resync?.unresolved ?? {})) {
     if (vbuckets.length === 0) continue;
     facts.push(
       `${target}: ${plural(vbuckets.length, 'vbucket')} failed or had no source in the resync ` +
-        `(${listVbuckets(vbuckets)}); retry them or run step 3 again`,
+        `(${listVbuckets(vbuckets)}); resync the listed vbuckets, or run step 3 again`,
     );
   }
-  const verify = verifyAfterResync(record);
-  if (verify !== undefined) {
-    const { report } = verify;
-    const where = (kind: 'missing' | 'stale') =>
-      listVbuckets(report.problems.filter((p) => p[kind] > 0).map((p) => p.vbucket));
-    if (report.missing > 0) {
-      facts.push(
-        `verify found ${plural(report.missing, 'key')} missing from their new replicas ` +
-          `(vbuckets ${where('missing')}); run step 3 again or retry those vbuckets`,
-      );
-    }
-    if (report.stale > 0) {
-      facts.push(
-        `verify found ${plural(report.stale, 'key')} older on their new replicas than on the old ` +
-          `(vbuckets ${where('stale')}); run step 3 again or retry those vbuckets`,
-      );
-    }
+  return facts;
+}
+
+// A verify's finding stands until a clean verify: a resync since may have mended it, but only a
+// check can say so.
+function verifyFacts(record: WizardRecord): string[] {
+  const verify = failedVerify(record);
+  if (verify === undefined) return [];
+  const { report } = verify;
+  const resyncedAt = resyncedSince(record, verify);
+  const next =
+    resyncedAt === undefined
+      ? 'resync the listed vbuckets, then verify again'
+      : 'they were resynced since: verify again';
+  const where = (kind: 'missing' | 'stale') =>
+    listVbuckets(report.problems.filter((p) => p[kind] > 0).map((p) => p.vbucket));
+  const facts: string[] = [];
+  if (report.missing > 0) {
+    facts.push(
+      `verify found ${plural(report.missing, 'key')} missing from their new replicas ` +
+        `(vbuckets ${where('missing')}); ${next}`,
+    );
+  }
+  if (report.stale > 0) {
+    facts.push(
+      `verify found ${plural(report.stale, 'key')} older on their new replicas than on the old ` +
+        `(vbuckets ${where('stale')}); ${next}`,
+    );
   }
   return facts;
 }
@@ -170,7 +198,11 @@ export function hasSufficientVerify(record: WizardRecord): boolean {
  * or (step 4) while blockers stand without an override.
  * @throws UsageError naming what to do first.
  */
-export function checkCanRun(record: WizardRecord, step: WizardStepNumber): void {
+export function checkCanRun(
+  record: WizardRecord,
+  step: WizardStepNumber,
+  options: { readonly isVerifyAgain?: boolean } = {},
+): void {
   const { wizard } = record;
   if (wizard.current === 'complete') {
     throw new UsageError(
@@ -183,6 +215,12 @@ export function checkCanRun(record: WizardRecord, step: WizardStepNumber): void 
     throw new UsageError(
       'WIZARD_BUSY',
       `step ${running.step} (${STEP_NAMES[running.step]}) is running: wait for it to end`,
+    );
+  }
+  if ((record.repairJobIds ?? []).length > 0) {
+    throw new UsageError(
+      'WIZARD_BUSY',
+      'the resyncs of the listed vbuckets are running: wait for them to end (or cancel them)',
     );
   }
   const later = wizard.steps.find((s) => s.step > step && s.state === 'succeeded');
@@ -202,7 +240,8 @@ export function checkCanRun(record: WizardRecord, step: WizardStepNumber): void 
     );
   }
   if (step === 4) {
-    const facts = blockerFacts(record);
+    // Verifying again is how a verify's findings are cleared, so they cannot stand in its way.
+    const facts = options.isVerifyAgain === true ? resyncFacts(record) : blockerFacts(record);
     if (facts.length > 0 && wizard.override === undefined) {
       throw new UsageError(
         'WIZARD_BLOCKED',
@@ -211,6 +250,28 @@ export function checkCanRun(record: WizardRecord, step: WizardStepNumber): void 
       );
     }
   }
+}
+
+/**
+ * Refuses working on the blockers now: `verify` needs a verify's findings to clear, `resync`
+ * vbuckets to resync; both need step 4 to be where the resize stands, with nothing running.
+ * @throws UsageError naming what to do first.
+ */
+export function checkCanRepair(record: WizardRecord, action: 'resync' | 'verify'): void {
+  const offer = record.wizard.repair;
+  if (action === 'verify' && offer?.needsVerify !== true) {
+    throw new UsageError(
+      'NOTHING_TO_VERIFY',
+      'no verify found keys missing or stale since the resync: run step 4 as it stands',
+    );
+  }
+  if (action === 'resync' && (offer === undefined || offer.vbuckets.length === 0)) {
+    throw new UsageError(
+      'NOTHING_TO_RESYNC',
+      'the blockers list no vbucket: there is nothing to resync',
+    );
+  }
+  checkCanRun(record, 4, { isVerifyAgain: true });
 }
 
 /** Step 3 failed only by vbuckets that failed or had no source: an override may go past it. */
@@ -261,6 +322,7 @@ export function resizeEnded(record: WizardRecord, job: JobSummary, now: string):
     unresolved,
     problems,
     summaries: job.resyncs,
+    jobId: job.id,
   };
   const step = stepOf(record, 3);
   const isSucceeded = job.state === 'succeeded';
@@ -274,23 +336,29 @@ export function resizeEnded(record: WizardRecord, job: JobSummary, now: string):
 }
 
 /**
- * A successful retry of part of step 3's work (`retryOf` one of its jobs) clears the vbuckets it
- * streamed; step 3 succeeds once nothing is left. Any other job leaves the record as it is.
+ * A resync of one of the resize's targets that ended: the wizard's own (a retry of step 3's
+ * vbuckets, or of the blockers' listed vbuckets) or one started on its own (the Resync screen,
+ * `jobs:start`). One that succeeded is counted toward step 3: it clears the vbuckets it streamed
+ * (all of its target's, when it was not limited to some), and step 3 succeeds once nothing is left.
+ * Any other job leaves the record as it is, but for the wizard's list of its running resyncs.
  */
 export function retryEnded(record: WizardRecord, job: JobSummary, now: string): WizardRecord {
-  const step = stepOf(record, 3);
-  const { resync } = record;
+  const running = record.repairJobIds ?? [];
+  const base: WizardRecord = running.includes(job.id)
+    ? settle({ ...record, repairJobIds: running.filter((id) => id !== job.id) })
+    : record;
+  const step = stepOf(base, 3);
+  const { resync, wizard } = base;
   const target = job.targets[0];
   if (
     job.kind !== 'resync' ||
     job.state !== 'succeeded' ||
-    job.retryOf === undefined ||
-    !(step.jobIds ?? []).includes(job.retryOf) ||
     resync === undefined ||
     target === undefined ||
-    isPassed(record, 4)
+    !wizard.newServers.includes(target) ||
+    isPassed(base, 4)
   ) {
-    return record;
+    return base;
   }
   const streamed = job.vbuckets === undefined ? undefined : new Set(job.vbuckets);
   const before = resync.unresolved[target] ?? [];
@@ -307,9 +375,9 @@ export function retryEnded(record: WizardRecord, job: JobSummary, now: string): 
   const next: WizardStep = {
     ...(isCleared ? withoutError(step) : step),
     jobIds: [...(step.jobIds ?? []), job.id],
-    ...(isCleared ? { state: 'succeeded', finishedAt: now } : {}),
+    ...(isCleared && step.state !== 'succeeded' ? { state: 'succeeded', finishedAt: now } : {}),
   };
-  return withStep(record, next, now, { resync: outcome });
+  return withStep(base, next, now, { resync: outcome });
 }
 
 /** Keeps a verify job's report (a cancelled verify says nothing and is dropped). */
@@ -343,7 +411,9 @@ export function verifyFailure(job: JobSummary): ErrorPayload {
 
 /** A record whose steps that were running when the console stopped are failed, to be run again. */
 export function markInterrupted(record: WizardRecord, now: string): WizardRecord {
-  let next = record;
+  // The jobs of a console that stopped are gone with it.
+  let next =
+    (record.repairJobIds ?? []).length === 0 ? record : settle({ ...record, repairJobIds: [] });
   for (const step of record.wizard.steps) {
     if (step.state !== 'running') continue;
     next = withStep(

@@ -143,8 +143,10 @@ const STORED = z.looseObject({
       unresolved: z.record(z.string(), z.array(z.number().int())),
       problems: z.array(z.string()),
       summaries: z.array(z.unknown()),
+      jobId: z.string().optional(),
     })
     .optional(),
+  repairJobIds: z.array(z.string()).optional(),
   verify: z
     .looseObject({ jobId: z.string(), finishedAt: z.string(), report: z.looseObject({}) })
     .optional(),

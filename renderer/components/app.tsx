@@ -1,5 +1,5 @@
 import { selectSelectedCluster } from '../store/clusters-slice.js';
-import { selectView, type ConsoleView } from '../store/ui-slice.js';
+import { selectView } from '../store/ui-slice.js';
 import { ActivityScreen } from './activity/activity-screen.js';
 import { AppHeader } from './app-header.js';
 import { ClusterList } from './cluster-list.js';
@@ -10,17 +10,8 @@ import { OverviewScreen } from './overview/overview-screen.js';
 import { PlanScreen } from './plan/plan-screen.js';
 import { PromptDialog } from './prompts/prompt-dialog.js';
 import { ResyncScreen } from './resync/resync-screen.js';
+import { ScreenTabs, type ScreenView } from './screen-tabs.js';
 import { WizardScreen } from './wizard/wizard-screen.js';
-
-/** The tabs of a selected cluster, in the order an operator works through a resize. */
-const TABS: readonly { readonly view: ConsoleView; readonly label: string }[] = [
-  { view: 'overview', label: 'Overview' },
-  { view: 'plan', label: 'Plan' },
-  { view: 'wizard', label: 'Resize' },
-  { view: 'resync', label: 'Resync a node' },
-  { view: 'live', label: 'Live' },
-  { view: 'activity', label: 'Activity' },
-];
 
 export function App() {
   const cluster = useConsole(selectSelectedCluster);
@@ -41,22 +32,9 @@ export function App() {
               <p className="muted">Select a cluster, or add one, to see its nodes.</p>
             </section>
           ) : (
-            <>
-              <nav className="tabs" aria-label="Screens">
-                {TABS.map((tab) => (
-                  <button
-                    key={tab.view}
-                    type="button"
-                    role="tab"
-                    aria-selected={view === tab.view}
-                    onClick={() => setView(tab.view)}
-                  >
-                    {tab.label}
-                  </button>
-                ))}
-              </nav>
+            <ScreenTabs view={view} onSelect={setView}>
               <Screen view={view} />
-            </>
+            </ScreenTabs>
           )}
         </main>
       </div>
@@ -66,7 +44,7 @@ export function App() {
 }
 
 // The cluster editor replaces the tabs (App shows it before them), so it is not one of these.
-function Screen({ view }: { readonly view: Exclude<ConsoleView, 'edit-cluster'> }) {
+function Screen({ view }: { readonly view: ScreenView }) {
   switch (view) {
     case 'overview':
       return <OverviewScreen />;

@@ -9,6 +9,7 @@ import type {
   ErrorPayload,
   ResizeWizard,
   SettingsPreview,
+  WizardRepairRequest,
   WizardStepRequest,
 } from '../../core/console/contract.js';
 import { toErrorPayload, type ConsoleClient } from '../api/console-client.js';
@@ -56,6 +57,12 @@ export interface WizardSlice {
   ): Promise<void>;
   runWizardStep(client: ConsoleClient, request: WizardStepRequest): Promise<void>;
   overrideWizardBlockers(client: ConsoleClient, clusterId: string, reason: string): Promise<void>;
+  /** Resyncs the vbuckets step 4's blockers list, or verifies again (see `wizard:repair`). */
+  repairWizardBlockers(
+    client: ConsoleClient,
+    clusterId: string,
+    action: WizardRepairRequest['action'],
+  ): Promise<void>;
   abandonWizard(client: ConsoleClient, clusterId: string): Promise<void>;
   /** Fetches what step 1 or 4 would write; its error is kept in the preview entry. */
   previewWizardSettings(client: ConsoleClient, clusterId: string, step: 1 | 4): Promise<void>;
@@ -139,6 +146,10 @@ export const createWizardSlice: SliceCreator<WizardSlice> = (set, get) => {
 
     async overrideWizardBlockers(client, clusterId, reason) {
       await changeWizard(clusterId, () => client.invoke('wizard:override', { clusterId, reason }));
+    },
+
+    async repairWizardBlockers(client, clusterId, action) {
+      await changeWizard(clusterId, () => client.invoke('wizard:repair', { clusterId, action }));
     },
 
     async abandonWizard(client, clusterId) {

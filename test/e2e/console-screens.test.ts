@@ -27,6 +27,7 @@ import { launchChromium, loopbackContext } from './support/chromium.js';
 import {
   JOB_TIMEOUT_MS,
   addCluster,
+  confirmByHand,
   jobEnded,
   selectCluster,
   startResync,
@@ -239,15 +240,6 @@ describe('the console screens in Chromium', () => {
     assert.deepEqual(problems, []);
   });
 });
-
-async function confirmByHand(page: Page, step: number): Promise<void> {
-  const confirm = page.getByRole('button', { name: `Confirm step ${step} done by hand` });
-  await confirm.waitFor({ timeout: JOB_TIMEOUT_MS });
-  const box = page.getByRole('checkbox', { name: /^I have/ });
-  if ((await box.count()) > 0) await box.first().check();
-  await confirm.click();
-  await confirm.waitFor({ state: 'detached', timeout: JOB_TIMEOUT_MS }).catch(() => undefined);
-}
 
 function slug(text: string): string {
   return text.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);

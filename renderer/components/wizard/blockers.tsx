@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import type { ResizeWizard } from '../../../core/console/contract.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
 import { formatTime } from '../format-time.js';
+import { RepairActions } from './repair-actions.js';
 import { ErrorBox } from './step-parts.js';
 import { useCall } from './use-call.js';
 
@@ -40,6 +41,9 @@ export function Blockers({ wizard }: { readonly wizard: ResizeWizard }) {
           <li key={blocker}>{blocker}</li>
         ))}
       </ul>
+      {wizard.override === undefined && wizard.repair !== undefined && (
+        <RepairActions wizard={wizard} repair={wizard.repair} />
+      )}
       {wizard.override !== undefined ? (
         <OverrideNote override={wizard.override} />
       ) : (
@@ -47,6 +51,14 @@ export function Blockers({ wizard }: { readonly wizard: ResizeWizard }) {
       )}
     </div>
   );
+}
+
+/** How step 4 went through, for its Done line: an override is never left unsaid. */
+export function overrideOutcome(wizard: ResizeWizard): string {
+  const { override } = wizard;
+  return override === undefined
+    ? 'No override: a clean verify let the write through.'
+    : `Went through an override (${formatTime(override.at)}): “${override.reason}”.`;
 }
 
 function OverrideNote({ override }: { readonly override: NonNullable<ResizeWizard['override']> }) {

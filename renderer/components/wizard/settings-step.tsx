@@ -36,12 +36,17 @@ export function SettingsStep(props: {
     );
 
   if (isStepRunning) {
+    // With a verify's findings standing and no override, step 4 can only be verifying again.
+    const isVerifyAgain = wizard.override === undefined && wizard.repair?.needsVerify === true;
     return (
       <>
         {verifyJob}
         <p className="step-running" role="status">
-          {step === 4 ? 'Verifying, then writing' : 'Writing'} on every node: each node’s state
-          above changes as it is done.
+          {step === 1
+            ? 'Writing on every node: each node’s state above changes as it is done.'
+            : isVerifyAgain
+              ? 'Verifying again: nothing is written.'
+              : 'Verifying, then writing on every node: each node’s state above changes as it is done.'}
         </p>
       </>
     );

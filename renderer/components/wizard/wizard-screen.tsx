@@ -3,7 +3,7 @@
  * cluster is selected and kept current by the service's wizard events, so a console closed and
  * opened again resumes where the resize stands.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ResizeWizard } from '../../../core/console/contract.js';
 import { selectSelectedCluster } from '../../store/clusters-slice.js';
 import { selectWizardEntry } from '../../store/wizard-slice.js';
@@ -14,6 +14,7 @@ import { BeginResize } from './begin-resize.js';
 import { ResizeReportView } from './resize-report.js';
 import { ServerChangeView } from './server-change-view.js';
 import { ErrorBox } from './step-parts.js';
+import { useStepFocus } from './use-step-focus.js';
 import { WizardStepper } from './wizard-stepper.js';
 
 export function WizardScreen() {
@@ -85,8 +86,10 @@ export function WizardScreen() {
 
 function WizardView({ wizard }: { readonly wizard: ResizeWizard }) {
   const stepsDone = wizard.steps.filter((step) => step.state === 'succeeded').length;
+  const section = useRef<HTMLElement>(null);
+  useStepFocus(section, wizard.updatedAt);
   return (
-    <section className="panel wizard" aria-labelledby="wizard-heading">
+    <section ref={section} className="panel wizard" aria-labelledby="wizard-heading">
       <div className="section-head">
         <h2 id="wizard-heading">Resize {wizard.clusterName}</h2>
         <p className="muted">

@@ -4,7 +4,7 @@
  */
 import type { ResizeWizard, WizardStep, WizardStepNumber } from '../../../core/console/contract.js';
 import { formatDuration } from '../../../core/util/format-units.js';
-import { Blockers, writeBlockedReason } from './blockers.js';
+import { Blockers, overrideOutcome, writeBlockedReason } from './blockers.js';
 import { ReloadStep } from './reload-step.js';
 import { ResyncStep } from './resync-step.js';
 import { SettingsStep } from './settings-step.js';
@@ -93,7 +93,10 @@ function WizardStepItem(props: {
       {place === 'locked' && <p className="step-locked-reason">{LOCKED_REASONS[number]}</p>}
       {place === 'done' && (
         <details className="step-done">
-          <summary>{doneSummary(step)}</summary>
+          <summary>
+            {doneSummary(step)}
+            {number === 4 && ` ${overrideOutcome(wizard)}`}
+          </summary>
           {status}
         </details>
       )}

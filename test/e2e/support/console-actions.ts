@@ -53,3 +53,16 @@ export async function jobEnded(page: Page, state: string): Promise<void> {
     .waitFor({ timeout: JOB_TIMEOUT_MS });
   await page.getByRole('region', { name: 'Job controls' }).waitFor({ state: 'detached' });
 }
+
+/**
+ * Confirms a wizard step done by hand: ticks its statement (when it has one) and clicks the
+ * confirmation, then waits for the button to go (it stays when the step is refused).
+ */
+export async function confirmByHand(page: Page, step: number): Promise<void> {
+  const confirm = page.getByRole('button', { name: `Confirm step ${step} done by hand` });
+  await confirm.waitFor({ timeout: JOB_TIMEOUT_MS });
+  const box = page.getByRole('checkbox', { name: /^I have/ });
+  if ((await box.count()) > 0) await box.first().check();
+  await confirm.click();
+  await confirm.waitFor({ state: 'detached', timeout: JOB_TIMEOUT_MS }).catch(() => undefined);
+}

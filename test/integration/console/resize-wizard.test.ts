@@ -19,6 +19,7 @@ import {
   type TestItem,
 } from '../../support/cluster-data.js';
 import { startCluster, type MemcachedCluster } from '../../support/memcached-process.js';
+import { deleteMovedKeys } from '../../support/moved-keys.js';
 import { assertSucceeded, stepIn, WizardHarness } from './wizard-harness.js';
 
 const CONNECTION = { connectTimeoutMs: 2000, timeoutMs: 5000 };
@@ -263,6 +264,96 @@ describe('the resize wizard on a real cluster, by hand', () => {
       await nodeX?.restart();
       await nodeY?.restart();
     }
+  });
+
+  it('clears a verify that found moved keys missing by resyncing them and verifying again, with no override', async () => {
+    const items = makeDataset({ seed: 64, count: 3000, valueSizes: [10, 400] });
+    const old = n.slice(0, 3);
+    await seed(items, old);
+    const app = await open(await dataDir());
+    const { id: clusterId } = await app.call('clusters:save', {
+      definition: { name: 'repaired', servers: old, newServers: [] },
+    });
+    await app.call('wizard:begin', { clusterId, newServers: n });
+    await app.runStep(clusterId, 1, { byHand: true });
+    await app.runStep(clusterId, 2, { byHand: true });
+    assertSucceeded(await app.runStep(clusterId, 3), 3);
+    const joining = n[3]!;
+    const lost = await deleteMovedKeys({ servers: old, newServers: n }, joining, items, 7);
+
+    const failed = await app.runStep(clusterId, 4, { byHand: true });
+    assert.equal(stepIn(failed, 4).state, 'failed');
+    assert.equal(stepIn(failed, 4).error?.code, 'VERIFY_NOT_CLEAN');
+    assert.match(failed.blockers.join('\n'), /verify found 7 keys missing/);
+    assert.deepEqual(failed.repair?.vbuckets, lost.vbuckets);
+    assert.equal(failed.repair?.needsVerify, true);
+    await assert.rejects(app.call('wizard:run-step', { clusterId, step: 4, byHand: true }), {
+      code: 'WIZARD_BLOCKED',
+    });
+
+    // The listed vbuckets, resynced by the wizard: the keys are back, the blocker waits for a check.
+    const repairing = await app.call('wizard:repair', { clusterId, action: 'resync' });
+    assert.ok((repairing.repair?.runningJobIds.length ?? 0) >= 1);
+    await assert.rejects(app.call('wizard:repair', { clusterId, action: 'verify' }), {
+      code: 'WIZARD_BUSY',
+    });
+    const resynced = await app.wizardWhen(
+      clusterId,
+      (w) => w.repair?.runningJobIds.length === 0,
+      'the repair resyncs end',
+    );
+    assert.ok(resynced.repair?.resyncedAt !== undefined);
+    assert.match(resynced.blockers.join('\n'), /they were resynced since: verify again/);
+    const jobs = await app.call('jobs:list', null);
+    const repairs = jobs.filter((j) => repairing.repair?.runningJobIds.includes(j.id));
+    assert.ok(repairs.some((j) => j.targets[0] === joining && j.state === 'succeeded'));
+    assert.ok(repairs.every((j) => j.vbuckets?.every((v) => lost.vbuckets.includes(v))));
+
+    // Keys lost again, mended this time by a one-node resync from the Resync screen: it counts.
+    await deleteMovedKeys({ servers: old, newServers: n }, joining, items, 7);
+    await app.call('wizard:repair', { clusterId, action: 'verify' });
+    const again = await app.wizardWhen(
+      clusterId,
+      (w) => stepIn(w, 4).state !== 'running',
+      'the second verify ends',
+    );
+    assert.equal(again.repair?.resyncedAt, undefined, 'a verify since the resync');
+    const single = await app.call('jobs:start', {
+      kind: 'resync',
+      clusterId,
+      target: joining,
+      full: false,
+    });
+    const counted = await app.wizardWhen(
+      clusterId,
+      (w) => stepIn(w, 3).jobIds?.includes(single.id) === true,
+      'the one-node resync is counted',
+    );
+    assert.ok(counted.repair?.resyncedAt !== undefined);
+
+    await app.call('wizard:repair', { clusterId, action: 'verify' });
+    const clean = await app.wizardWhen(
+      clusterId,
+      (w) => stepIn(w, 4).state !== 'running',
+      'the verify again ends',
+    );
+    assert.deepEqual(clean.blockers, []);
+    assert.equal(clean.repair, undefined);
+    assert.equal(clean.override, undefined);
+    assert.equal(stepIn(clean, 4).state, 'pending', stepIn(clean, 4).error?.message);
+    assert.deepEqual(
+      (await app.call('clusters:list', null)).find((c) => c.id === clusterId)?.servers,
+      old,
+      'verifying again writes nothing',
+    );
+
+    assertSucceeded(await app.runStep(clusterId, 4, { byHand: true }), 4);
+    const done = await app.runStep(clusterId, 5, { byHand: true });
+    assert.equal(done.current, 'complete');
+    assert.equal(done.report?.override, undefined);
+    assert.equal(done.report?.verify?.isClean, true);
+    const { wrong } = await placement(n, items);
+    assert.deepEqual(wrong.slice(0, 5), []);
   });
 
   it('keeps the activity log across a restart, skipping a damaged line with a notice', async () => {

@@ -64,6 +64,10 @@ const SAMPLES: Record<Channel, { good: unknown; bad: unknown }> = {
     good: { clusterId: 'abc', reason: 'verify timed out on a node we are retiring' },
     bad: { clusterId: 'abc', reason: 'ok' },
   },
+  'wizard:repair': {
+    good: { clusterId: 'abc', action: 'resync' },
+    bad: { clusterId: 'abc', action: 'rerun' },
+  },
   'wizard:abandon': { good: { clusterId: 'abc' }, bad: { clusterId: 'abc', force: true } },
   'activity:list': { good: null, bad: 5 },
   'prompts:list': { good: null, bad: [] },

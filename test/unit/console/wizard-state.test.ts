@@ -14,6 +14,7 @@ import type {
 import {
   blockerFacts,
   buildReport,
+  checkCanRepair,
   checkCanRun,
   createWizard,
   hasSufficientVerify,
@@ -26,6 +27,8 @@ import {
   withStep,
   type WizardRecord,
 } from '../../../core/console/wizard-state.js';
+import { computeStoreView } from '../../../core/cluster/store-view.js';
+import { repairRequests } from '../../../core/console/wizard-repair.js';
 import { AstaireError } from '../../../core/errors.js';
 
 const OLD = ['10.0.0.1:11211', '10.0.0.2:11211', '10.0.0.3:11211'];
@@ -271,14 +274,8 @@ describe('the resize wizard rules', () => {
   it('counts a later successful retry of the step-3 job as clearing its vbuckets', () => {
     const failedOn = { [NEW[1]!]: [5, 6], [NEW[3]!]: [9] };
     const record = resizeEnded(atStep3(), resizeJob('r1', failedOn), at(3));
-    // Not a retry of this step's jobs: nothing changes.
-    const unrelated = job({
-      id: 'x',
-      kind: 'resync',
-      targets: [NEW[3]!],
-      retryOf: 'other',
-      vbuckets: [9],
-    });
+    // Not a resync of one of the resize's targets: nothing changes.
+    const unrelated = job({ id: 'x', kind: 'verify', verify: verifyReport(0) });
     assert.equal(retryEnded(record, unrelated, at(4)), record);
     // A failed retry clears nothing.
     const failedRetry = job({
@@ -359,7 +356,8 @@ describe('the resize wizard rules', () => {
     });
     assert.equal(hasSufficientVerify(overridden), true);
 
-    // A newer resync (a retry) makes the verify history: it blocks no more, and is not enough.
+    // A newer resync (a retry) may have mended what the verify found, but only a verify can
+    // tell: the finding stands, saying to verify again, and that verify is not enough either.
     const failedResize = resizeEnded(atStep3(), resizeJob('r1', { [NEW[3]!]: [4] }), at(3));
     const verifiedThenRetried = retryEnded(
       verifyEnded(
@@ -383,8 +381,93 @@ describe('the resize wizard rules', () => {
       }),
       at(6),
     );
-    assert.deepEqual(verifiedThenRetried.wizard.blockers, []);
+    assert.equal(verifiedThenRetried.wizard.blockers.length, 1);
+    assert.match(
+      verifiedThenRetried.wizard.blockers[0] ?? '',
+      /3 keys missing .*\(vbuckets 4\); they were resynced since: verify again$/,
+    );
+    assert.equal(verifiedThenRetried.wizard.repair?.resyncedAt, at(6));
     assert.equal(hasSufficientVerify(verifiedThenRetried), false);
+    assert.equal(refusalOf(() => checkCanRun(verifiedThenRetried, 4)).code, 'WIZARD_BLOCKED');
+    // Verifying again is allowed; a clean verify clears the blocker with no override.
+    checkCanRepair(verifiedThenRetried, 'verify');
+    const clean = verifyEnded(
+      verifiedThenRetried,
+      job({ id: 'v2', kind: 'verify', verify: verifyReport(0), finishedAt: at(7) }),
+      at(7),
+    );
+    assert.deepEqual(clean.wizard.blockers, []);
+    assert.equal(clean.wizard.repair, undefined);
+    assert.equal(hasSufficientVerify(clean), true);
+    checkCanRun(clean, 4);
+  });
+
+  it('counts a one-node resync of a resize target that nobody called a retry', () => {
+    const record = resizeEnded(atStep3(), resizeJob('r1', { [NEW[3]!]: [9, 10] }), at(3));
+    const fromResyncScreen = retryEnded(
+      record,
+      job({ id: 's1', kind: 'resync', targets: [NEW[3]!], full: true, finishedAt: at(5) }),
+      at(5),
+    );
+    assert.deepEqual(fromResyncScreen.resync?.unresolved, {});
+    assert.equal(stepOf(fromResyncScreen, 3).state, 'succeeded');
+    assert.deepEqual(stepOf(fromResyncScreen, 3).jobIds, ['r1', 's1']);
+  });
+
+  it('offers the listed vbuckets for a resync until a clean verify, and follows its jobs', () => {
+    const failedResize = resizeEnded(atStep3(), resizeJob('r1', { [NEW[3]!]: [2] }), at(3));
+    assert.deepEqual(failedResize.wizard.repair, {
+      vbuckets: [2],
+      needsVerify: false,
+      runningJobIds: [],
+    });
+    assert.equal(refusalOf(() => checkCanRepair(failedResize, 'verify')).code, 'NOTHING_TO_VERIFY');
+    const resynced = resizeEnded(atStep3(), resizeJob('r1', {}), at(3));
+    assert.equal(resynced.wizard.repair, undefined);
+    assert.equal(refusalOf(() => checkCanRepair(resynced, 'resync')).code, 'NOTHING_TO_RESYNC');
+
+    const verified = verifyEnded(
+      resynced,
+      job({ id: 'v1', kind: 'verify', state: 'failed', verify: verifyReport(2, [7, 90]) }),
+      at(4),
+    );
+    assert.deepEqual(verified.wizard.repair?.vbuckets, [7, 90]);
+    assert.equal(verified.wizard.repair?.needsVerify, true);
+    checkCanRepair(verified, 'resync');
+
+    // Each target of the resize that will hold a listed vbucket gets it, in full (a node that
+    // held it before the resize is in no minimal worklist), as a retry of the resize job.
+    const settings = { servers: OLD, newServers: NEW };
+    const requests = repairRequests(verified, settings, {});
+    const view = computeStoreView(settings);
+    for (const vbucket of [7, 90]) {
+      const holders = requests.filter((r) => r.vbuckets?.includes(vbucket)).map((r) => r.target);
+      assert.deepEqual(holders.sort(), [...new Set(view.vbuckets[vbucket]?.newReplicas)].sort());
+    }
+    assert.ok(requests.every((r) => r.full && r.retryOf === 'r1' && r.clusterId === 'c1'));
+
+    // While the wizard's resyncs run, no step and no second repair may start.
+    const running = settle({ ...verified, repairJobIds: ['s1', 's2'] });
+    assert.deepEqual(running.wizard.repair?.runningJobIds, ['s1', 's2']);
+    assert.equal(refusalOf(() => checkCanRepair(running, 'verify')).code, 'WIZARD_BUSY');
+    const oneLeft = retryEnded(
+      running,
+      job({ id: 's1', kind: 'resync', targets: [NEW[3]!], vbuckets: [7], finishedAt: at(6) }),
+      at(6),
+    );
+    assert.deepEqual(oneLeft.wizard.repair?.runningJobIds, ['s2']);
+    assert.equal(oneLeft.wizard.repair?.resyncedAt, at(6));
+    // A failed one is no longer followed, and counts for nothing.
+    const bothEnded = retryEnded(
+      oneLeft,
+      job({ id: 's2', kind: 'resync', targets: [NEW[0]!], state: 'failed', finishedAt: at(7) }),
+      at(7),
+    );
+    assert.deepEqual(bothEnded.wizard.repair?.runningJobIds, []);
+    assert.equal(bothEnded.resync?.finishedAt, at(6));
+    checkCanRepair(bothEnded, 'verify');
+    // A console that stopped lost its jobs: nothing is left running.
+    assert.deepEqual(markInterrupted(running, at(8)).wizard.repair?.runningJobIds, []);
   });
 
   it('drops a cancelled verify: it says nothing about the data', () => {

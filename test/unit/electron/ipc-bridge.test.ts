@@ -45,6 +45,7 @@ const VALID_REQUESTS: { readonly [C in Channel]: RequestOf<C> } = {
   'wizard:preview-settings': { clusterId: 'c1', step: 1 },
   'wizard:run-step': { clusterId: 'c1', step: 3, full: false },
   'wizard:override': { clusterId: 'c1', reason: 'node retired; its keys are not needed' },
+  'wizard:repair': { clusterId: 'c1', action: 'verify' },
   'wizard:abandon': { clusterId: 'c1' },
   'activity:list': null,
   'prompts:list': null,

@@ -130,7 +130,7 @@ describe('wizard slice', () => {
     assert.deepEqual(client.calls.at(-1)?.request, { clusterId: 'c1', step: 2 });
   });
 
-  it('begins, overrides and abandons through the service', async () => {
+  it('begins, repairs, overrides and abandons through the service', async () => {
     const store = createConsoleStore();
     const client = fakeClient({
       'wizard:begin': async ({ newServers }) => ({ ...wizardAt(1), newServers }),
@@ -138,8 +138,20 @@ describe('wizard slice', () => {
         ...wizardAt(4, { blockers: ['x'] }),
         override: { reason, at: '2025-03-01T11:00:00Z' },
       }),
+      'wizard:repair': async ({ action }) =>
+        wizardAt(4, {
+          blockers: ['x'],
+          repair: {
+            vbuckets: [3],
+            needsVerify: true,
+            runningJobIds: action === 'resync' ? ['j1'] : [],
+          },
+        }),
       'wizard:abandon': async () => null,
     });
+    await store.getState().repairWizardBlockers(client, 'c1', 'resync');
+    assert.deepEqual(client.calls.at(-1)?.request, { clusterId: 'c1', action: 'resync' });
+    assert.deepEqual(store.getState().wizards.c1?.wizard?.repair?.runningJobIds, ['j1']);
     await store.getState().beginWizard(client, 'c1', ['127.0.0.14:11211']);
     assert.deepEqual(store.getState().wizards.c1?.wizard?.newServers, ['127.0.0.14:11211']);
     await store.getState().overrideWizardBlockers(client, 'c1', 'checked by hand on every node');

@@ -369,6 +369,45 @@ describe('wizard screen: step 4', () => {
     assert.equal(isDisabled(html, 'Verify and write'), false);
   });
 
+  it('offers to resync the listed vbuckets, then to verify again, short of an override', () => {
+    const repair = { vbuckets: [4, 8], needsVerify: true, runningJobIds: [] };
+    const html = render({ wizard: wizardAt(4, { blockers, repair }), preview: preview(4) });
+    const step4 = stripTags(steps(html)[4] ?? '');
+    assert.match(step4, /Listed vbuckets: 4, 8\./);
+    assert.match(step4, /Resync the listed vbuckets, then verify again\./);
+    assert.equal(isDisabled(html, 'Resync the listed vbuckets'), false);
+    assert.equal(isDisabled(html, 'Verify again'), false);
+    assert.match(html, /class="primary"[^>]*>Resync the listed vbuckets</);
+
+    const resyncing = render({
+      wizard: wizardAt(4, { blockers, repair: { ...repair, runningJobIds: ['j1', 'j2'] } }),
+      preview: preview(4),
+    });
+    assert.match(stripTags(resyncing), /2 resyncs of the listed vbuckets running/);
+    assert.equal(isDisabled(resyncing, 'Resyncing the listed vbuckets…'), true);
+    assert.equal(isDisabled(resyncing, 'Verify again'), true);
+
+    const resynced = render({
+      wizard: wizardAt(4, {
+        blockers,
+        repair: { ...repair, resyncedAt: '2025-03-01T11:00:00Z' },
+      }),
+      preview: preview(4),
+    });
+    assert.match(stripTags(resynced), /Resynced at .*: verify again to clear the blockers\./);
+    assert.match(resynced, /class="primary"[^>]*>Verify again</);
+  });
+
+  it('offers no repair once overridden, nor a verify when none found keys missing', () => {
+    const override = { reason: 'verified by hand with the on-call lead', at: '2025-03-01T11:00Z' };
+    const repair = { vbuckets: [4], needsVerify: false, runningJobIds: [] };
+    const overridden = render({ wizard: wizardAt(4, { blockers, override, repair }) });
+    assert.doesNotMatch(overridden, /Resync the listed vbuckets/);
+    const unfilled = render({ wizard: wizardAt(4, { blockers, repair }), preview: preview(4) });
+    assert.match(stripTags(unfilled), /step 3 left them unfilled/);
+    assert.doesNotMatch(unfilled, /Verify again/);
+  });
+
   it('allows the write when nothing blocks it', () => {
     const html = render({ wizard: wizardAt(4), preview: preview(4) });
     assert.match(stripTags(html), /Nothing blocks writing the new servers list\./);
@@ -377,9 +416,13 @@ describe('wizard screen: step 4', () => {
 });
 
 describe('wizard screen: complete', () => {
+  const override = { reason: 'verified by hand', at: '2025-03-01T10:59:00Z' };
   const complete: ResizeWizard = {
-    ...wizardAt('complete', { steps: [doneStep(3, { jobIds: ['job-7'], nodes: [] })] }),
-    report: report({ override: { reason: 'verified by hand', at: '2025-03-01T10:59:00Z' } }),
+    ...wizardAt('complete', {
+      steps: [doneStep(3, { jobIds: ['job-7'], nodes: [] })],
+      override,
+    }),
+    report: report({ override }),
   };
 
   it('collapses every step and shows the report with Save', () => {
@@ -402,8 +445,19 @@ describe('wizard screen: complete', () => {
     assert.match(text, /every target complete/);
     assert.match(text, /clean: 1,000 keys checked, none missing or stale/);
     assert.match(text, /blockers overridden .*: “verified by hand”/);
+    assert.match(byStep[4] ?? '', /Went through an override \([^)]*\): “verified by hand”\./);
     assert.equal(isDisabled(html, 'Save report'), false);
     assert.equal(isDisabled(html, 'Close this resize…'), false);
+  });
+});
+
+describe('wizard screen: step 4 done', () => {
+  it('says plainly that no override was used', () => {
+    const html = render({ wizard: wizardAt(5, { steps: [doneStep(4, { byHand: true })] }) });
+    assert.match(
+      stripTags(steps(html)[4] ?? ''),
+      /Confirmed done by hand.*No override: a clean verify let the write through\./,
+    );
   });
 });
 
