@@ -310,7 +310,17 @@ export interface ConsoleChannels {
     response: ClusterSummary;
   };
   'clusters:remove': { request: { readonly id: string }; response: null };
-  'cluster:status': { request: { readonly clusterId: string }; response: ClusterStatusReport };
+  'cluster:status': {
+    request: {
+      readonly clusterId: string;
+      /**
+       * The operator asked for it (the overview's "Test connections"): only then is it logged.
+       * The console's own reads, on selecting a cluster or opening a tab, are not actions.
+       */
+      readonly isOperatorTest?: boolean | undefined;
+    };
+    response: ClusterStatusReport;
+  };
   'clusters:import-settings': {
     request: { readonly text: string; readonly fileName: string };
     response: ImportedSettings;

@@ -19,6 +19,7 @@ import type {
   ConsoleEventBody,
   JobSummary,
   OperatorPrompt,
+  ResponseOf,
 } from '../../../core/console/contract.js';
 import { createWizard, stepOf, withStep } from '../../../core/console/wizard-state.js';
 import { ConfigError } from '../../../core/errors.js';
@@ -305,6 +306,45 @@ describe('ActivityLog', () => {
       },
     ]);
     assert.deepEqual(callActivity('clusters:list', null, { ok: true, value: [] }, {}), []);
+  });
+
+  it('logs a connection test the operator asked for, not the status the console reads itself', () => {
+    const report = {
+      clusterId: 'c1',
+      checkedAt: 'now',
+      nodes: [
+        { node: 'a:1', isReachable: true },
+        { node: 'b:1', isReachable: false, error: { code: 'X', message: 'refused', detail: {} } },
+      ],
+    } as unknown as ResponseOf<'cluster:status'>;
+    const ok = { ok: true as const, value: report };
+    // Selecting a cluster and opening the Resync tab read the status: nothing to log.
+    assert.deepEqual(callActivity('cluster:status', { clusterId: 'c1' }, ok, {}), []);
+    assert.deepEqual(
+      callActivity('cluster:status', { clusterId: 'c1', isOperatorTest: false }, ok, {}),
+      [],
+    );
+    const gone = { ok: false as const, error: new ConfigError('NO_CLUSTER', 'no such cluster') };
+    assert.deepEqual(callActivity('cluster:status', { clusterId: 'c1' }, gone, {}), []);
+    // The overview's "Test connections": logged, with each node that did not answer.
+    const tested = callActivity(
+      'cluster:status',
+      { clusterId: 'c1', isOperatorTest: true },
+      ok,
+      {},
+    );
+    assert.deepEqual(
+      tested.map((entry) => [entry.action, entry.outcome, entry.node ?? '']),
+      [
+        ['connection test', 'failed', ''],
+        ['connection test', 'failed', 'b:1'],
+      ],
+    );
+    assert.equal(
+      callActivity('cluster:status', { clusterId: 'c1', isOperatorTest: true }, gone, {})[0]
+        ?.action,
+      'connection test',
+    );
   });
 
   it('reports an unwritable file once and keeps the entries in memory', async () => {
