@@ -42,11 +42,14 @@ export function totalCounts(report: ResizeReport) {
 /** The "Keys moved" line: the total, then how many went into each node (not "into 4 nodes"). */
 export function keysMovedText(report: ResizeReport): string {
   const total = totalCounts(report);
-  const intakes = report.resyncs.map(({ target, counts }) => ({
-    node: target,
-    keys: counts.keys,
-    bytes: counts.bytes,
-  }));
+  // In the new servers list's order: the resyncs come in the order they finished.
+  const position = (node: string) => {
+    const index = report.newServers.indexOf(node);
+    return index < 0 ? report.newServers.length : index;
+  };
+  const intakes = [...report.resyncs]
+    .sort((a, b) => position(a.target) - position(b.target))
+    .map(({ target, counts }) => ({ node: target, keys: counts.keys, bytes: counts.bytes }));
   return (
     `${formatCount(total.keys)} ${total.keys === 1 ? 'key' : 'keys'}, ${formatBytes(total.bytes)}: ` +
     formatKeysIntoNodes(intakes)

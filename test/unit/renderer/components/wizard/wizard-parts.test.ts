@@ -82,7 +82,8 @@ describe('wizard parts', () => {
     const idle = { ...resync.counts, keys: 0, bytes: 0, added: 0, replaced: 0 };
     const resyncs = [
       resync,
-      ...['127.0.0.11:11211', '127.0.0.12:11211', '127.0.0.15:11211'].map((target) => ({
+      // Finished out of the new servers' order: the text follows that order.
+      ...['127.0.0.12:11211', '127.0.0.11:11211', '127.0.0.15:11211'].map((target) => ({
         ...resync,
         target,
         counts: idle,
