@@ -141,7 +141,11 @@ export function formatRateLimit(bytesPerSecond: number): string {
 export const COUNT_NAMES = [
   ['added', 'added', 'keys the target did not have'],
   ['replaced', 'replaced', 'keys the target had older, replaced by CAS'],
-  ['skippedNewer', 'skipped (newer)', 'keys the target already had newer, left alone'],
+  [
+    'skippedNewer',
+    'skipped (newer)',
+    'keys the target already had newer (or as new, with another value), left alone',
+  ],
   ['alreadyThere', 'already there', 'keys the target already had, the same copy, left alone'],
   ['raced', 'raced', 'times a client changed a key between our read and our write'],
   ['vanished', 'vanished', 'keys deleted or expired before they were fetched'],
