@@ -4,7 +4,14 @@
  */
 import type { ResyncObserver, ResyncSummary, VbucketState } from '../resync/resync-engine.js';
 import type { CliIo } from './cli-io.js';
-import { formatBytes, formatCount, formatDuration, formatRate } from '../util/format-units.js';
+import {
+  countOf,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatKeysIntoNodes,
+  formatRate,
+} from '../util/format-units.js';
 import { ProgressLine, progressBar, type ProgressStream } from './progress-line.js';
 
 /** Prints every event as one JSON line on stdout. */
@@ -140,7 +147,8 @@ export function renderResyncSummary(summary: ResyncSummary): string {
   lines.push(
     `  ${formatCount(counts.keys)} keys, ${formatBytes(counts.bytes)}: ${formatCount(counts.added)} added, ` +
       `${formatCount(counts.replaced)} replaced (older on target), ${formatCount(counts.skippedNewer)} kept ` +
-      `(newer or equal on target), ${formatCount(counts.raced)} CAS races, ${formatCount(counts.vanished)} vanished`,
+      `(newer on target), ${formatCount(counts.alreadyThere)} already there, ` +
+      `${formatCount(counts.raced)} CAS races, ${formatCount(counts.vanished)} vanished`,
   );
   if (summary.resumedVbuckets !== undefined) {
     lines.push(
@@ -187,4 +195,23 @@ export function renderResyncSummary(summary: ResyncSummary): string {
         : '  tag record NOT written (the resync is not complete)',
   );
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The keys a resize's resyncs moved, in all and into each node, in `targets`' order (summaries
+ * come in finishing order); a target without a summary (the run was stopped first) is left out.
+ */
+export function renderKeysMoved(
+  targets: readonly string[],
+  summaries: readonly ResyncSummary[],
+): string {
+  const intakes = targets.flatMap((target) => {
+    const summary = summaries.find((s) => s.target === target);
+    return summary === undefined
+      ? []
+      : [{ node: target, keys: summary.counts.keys, bytes: summary.counts.bytes }];
+  });
+  const keys = intakes.reduce((sum, intake) => sum + intake.keys, 0);
+  const bytes = intakes.reduce((sum, intake) => sum + intake.bytes, 0);
+  return `Keys moved: ${countOf(keys, 'key')}, ${formatBytes(bytes)}: ${formatKeysIntoNodes(intakes)}\n`;
 }

@@ -1,9 +1,10 @@
 /**
  * What the operator's calls put in the activity log: each action the service carries out on a
- * call (a cluster saved, a connection test, a job cancelled, a question answered, ...) and each
- * refusal, with its reason. What the service's own events tell (jobs, wizard steps) is logged from
- * those events instead (activity-log.ts), what the wizard does on each node and its overrides by
- * the wizard (resize-wizard.ts), and reads (lists, previews) are not logged at all.
+ * call (a cluster saved, a connection test the operator asked for, a job cancelled, a question
+ * answered, ...) and each refusal, with its reason. What the service's own events tell (jobs,
+ * wizard steps) is logged from those events instead (activity-log.ts), what the wizard does on
+ * each node and its overrides by the wizard (resize-wizard.ts), and reads (lists, previews, the
+ * status the console reads by itself) are not logged at all.
  */
 import { toErrorPayload } from '../errors.js';
 import { formatBytes } from '../util/format-units.js';
@@ -36,6 +37,7 @@ export function callActivity<C extends Channel>(
   outcome: CallOutcome<C>,
   context: CallContext,
 ): ActivityRecord[] {
+  if (isConsoleOwnRead(channel, request)) return [];
   if (!outcome.ok) return refusal(channel, request, outcome.error, context);
   // Each case narrows by the channel it names; TypeScript cannot narrow C itself.
   const call = { channel, request, value: outcome.value } as AnyCall;
@@ -136,6 +138,16 @@ export function callActivity<C extends Channel>(
     default:
       return [];
   }
+}
+
+/**
+ * A status read the console makes by itself, on selecting a cluster or opening a tab: logging it
+ * put a "connection test" line in the log at every tab visit. Only the operator's test is logged.
+ */
+function isConsoleOwnRead<C extends Channel>(channel: C, request: RequestOf<C>): boolean {
+  return (
+    channel === 'cluster:status' && (request as RequestOf<'cluster:status'>).isOperatorTest !== true
+  );
 }
 
 function refusal<C extends Channel>(

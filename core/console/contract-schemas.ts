@@ -58,7 +58,7 @@ export const REQUEST_SCHEMAS = {
   'clusters:list': z.null(),
   'clusters:save': z.strictObject({ id: ID.optional(), definition: CLUSTER_DEFINITION }),
   'clusters:remove': z.strictObject({ id: ID }),
-  'cluster:status': z.strictObject({ clusterId: ID }),
+  'cluster:status': z.strictObject({ clusterId: ID, isOperatorTest: z.boolean().optional() }),
   'clusters:import-settings': z.strictObject({
     // cluster_settings files are a few lines; a megabyte is far past any real one.
     text: z.string().max(1024 * 1024),

@@ -64,7 +64,10 @@ export interface SshHostEntry {
 export interface FailureRisk {
   /**
    * Per node of the current servers: the vbuckets that would be left with one full copy, or none,
-   * if that node failed while the resize runs (new replicas hold only what has been streamed).
+   * if that node failed while the resize runs (new replicas hold only what has been streamed), and
+   * only where that is fewer than the same failure leaves without a resize, under either servers
+   * list (core/cluster/failure-risk.ts). Usually empty: a two-replica cluster's "one copy left"
+   * is its ordinary state.
    */
   readonly ifNodeFails: readonly {
     readonly node: string;
@@ -331,7 +334,17 @@ export interface ConsoleChannels {
     response: ClusterSummary;
   };
   'clusters:remove': { request: { readonly id: string }; response: null };
-  'cluster:status': { request: { readonly clusterId: string }; response: ClusterStatusReport };
+  'cluster:status': {
+    request: {
+      readonly clusterId: string;
+      /**
+       * The operator asked for it (the overview's "Test connections"): only then is it logged.
+       * The console's own reads, on selecting a cluster or opening a tab, are not actions.
+       */
+      readonly isOperatorTest?: boolean | undefined;
+    };
+    response: ClusterStatusReport;
+  };
   'clusters:import-settings': {
     request: { readonly text: string; readonly fileName: string };
     response: ImportedSettings;

@@ -358,6 +358,7 @@ function itemOf(response: BinaryResponse): ItemMeta {
     // A CAS of 0 (a server run without CAS) would make a SET with it unconditional: none is given,
     // and the inject rule refuses to replace without one.
     cas: response.cas === 0n ? undefined : response.cas.toString(),
+    size: response.value.length,
   };
 }
 

@@ -28,6 +28,8 @@ export interface ItemMeta {
   /** Remaining seconds; -1 when it never expires. */
   readonly ttl: number | undefined;
   readonly cas: string | undefined;
+  /** The value's length in bytes, when asked for without the value (the binary client: always). */
+  readonly size: number | undefined;
 }
 
 /** The outcome of a meta set: stored, or why not. */
@@ -249,7 +251,13 @@ export class MemcachedClient {
     if (reply.kind !== 'meta') throw this.unexpected(command, reply);
     if (reply.code === 'EN') return undefined;
     if (reply.code !== 'VA' && reply.code !== 'HD') throw this.unexpected(command, reply);
-    return { value: reply.value, clientFlags: reply.clientFlags, ttl: reply.ttl, cas: reply.cas };
+    return {
+      value: reply.value,
+      clientFlags: reply.clientFlags,
+      ttl: reply.ttl,
+      cas: reply.cas,
+      size: reply.size,
+    };
   }
 
   private storeOutcome(command: string, reply: Reply): StoreOutcome {

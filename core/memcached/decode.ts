@@ -23,6 +23,8 @@ export interface MetaReply {
   readonly ttl: number | undefined;
   /** CAS unique, kept as text: it is 64-bit and only ever echoed back. */
   readonly cas: string | undefined;
+  /** The value's length in bytes (the `s` return flag). */
+  readonly size: number | undefined;
   readonly key: string | undefined;
   readonly isBase64Key: boolean;
   readonly opaque: string | undefined;
@@ -208,6 +210,7 @@ function parseMeta(code: MetaCode, line: string): MetaReply {
   let clientFlags: number | undefined;
   let ttl: number | undefined;
   let cas: string | undefined;
+  let size: number | undefined;
   let key: string | undefined;
   let opaque: string | undefined;
   let isBase64Key = false;
@@ -229,6 +232,9 @@ function parseMeta(code: MetaCode, line: string): MetaReply {
           throw new ReplyDecodeError(`a bad CAS in "${clipForMessage(line)}"`);
         cas = rest;
         break;
+      case 0x73: // s
+        size = parseInteger(rest, line, 0, Number.MAX_SAFE_INTEGER);
+        break;
       case 0x6b: // k
         key = rest;
         break;
@@ -238,10 +244,21 @@ function parseMeta(code: MetaCode, line: string): MetaReply {
       case 0x4f: // O
         opaque = rest;
         break;
-      // Other return flags (s, h, l, W, X, Z...) are not used by Astaire and are ignored.
+      // Other return flags (h, l, W, X, Z...) are not used by Astaire and are ignored.
     }
   }
-  return { kind: 'meta', code, value: undefined, clientFlags, ttl, cas, key, isBase64Key, opaque };
+  return {
+    kind: 'meta',
+    code,
+    value: undefined,
+    clientFlags,
+    ttl,
+    cas,
+    size,
+    key,
+    isBase64Key,
+    opaque,
+  };
 }
 
 function isDumpLine(buffer: Buffer, start: number, end: number): boolean {

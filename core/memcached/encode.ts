@@ -15,6 +15,8 @@ export interface MetaGetFlags {
   /** Remaining TTL in seconds (`t`), -1 for none. */
   readonly ttl?: boolean;
   readonly cas?: boolean;
+  /** The value's length in bytes (`s`), without the value itself. */
+  readonly size?: boolean;
   /** Echo the key (`k`), base64 when the key was sent that way. */
   readonly key?: boolean;
   /** Suppress the EN reply for a miss (`q`); hits still reply. */
@@ -60,6 +62,7 @@ function metaGetSuffix(flags: MetaGetFlags): string {
   if (flags.clientFlags === true) suffix += ' f';
   if (flags.ttl === true) suffix += ' t';
   if (flags.cas === true) suffix += ' c';
+  if (flags.size === true) suffix += ' s';
   if (flags.key === true) suffix += ' k';
   if (flags.quiet === true) suffix += ' q';
   if (flags.opaque !== undefined) suffix += ` O${checkedOpaque(flags.opaque)}`;

@@ -233,7 +233,8 @@ async function repairKeys(
   const counts = new Map<number, ResyncCounts>();
   await injectItems(target, items, (vbucket) => getOrCreate(counts, vbucket, emptyCounts));
   for (const [vbucket, c] of counts) {
-    // A key found newer on the target meanwhile needed no repair: it is fixed all the same.
-    statsFor(vbucket).repaired += c.added + c.replaced + c.skippedNewer;
+    // A key found newer (or the same copy) on the target meanwhile needed no repair: it is fixed
+    // all the same.
+    statsFor(vbucket).repaired += c.added + c.replaced + c.skippedNewer + c.alreadyThere;
   }
 }

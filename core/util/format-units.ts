@@ -55,3 +55,33 @@ export function formatDuration(ms: number): string {
 export function countOf(count: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(count)} ${count === 1 ? singular : plural}`;
 }
+
+/** What one node received in a resize: keys streamed into it and their value bytes. */
+export interface NodeIntake {
+  readonly node: string;
+  readonly keys: number;
+  readonly bytes: number;
+}
+
+/**
+ * How many keys went into each node, in one line, in the order given: "5,000 keys into 127.0.0.4
+ * (1.2 MiB); none into 127.0.0.1, 127.0.0.2 and 127.0.0.3". Nodes that took nothing are named
+ * together, so a resize whose keys all went to one node never reads "into 4 nodes".
+ */
+export function formatKeysIntoNodes(intakes: readonly NodeIntake[]): string {
+  const parts = intakes
+    .filter((intake) => intake.keys > 0)
+    .map(
+      (intake) =>
+        `${countOf(intake.keys, 'key')} into ${intake.node} (${formatBytes(intake.bytes)})`,
+    );
+  const idle = intakes.filter((intake) => intake.keys <= 0).map((intake) => intake.node);
+  if (idle.length > 0) parts.push(`none into ${listOfNames(idle)}`);
+  return parts.length === 0 ? 'no node' : parts.join('; ');
+}
+
+/** "a", "a and b", "a, b and c". */
+function listOfNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

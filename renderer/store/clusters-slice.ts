@@ -37,7 +37,15 @@ export interface ClustersSlice {
   removeCluster(client: ConsoleClient, id: string): Promise<void>;
   /** Selects a cluster and checks its nodes. */
   selectCluster(client: ConsoleClient, clusterId: string): Promise<void>;
-  refreshStatus(client: ConsoleClient, clusterId: string): Promise<void>;
+  /**
+   * Reads a cluster's status afresh. `isOperatorTest`: the operator asked (Test connections), so
+   * the service logs it; the console's own reads (a cluster selected, a tab opened) are not.
+   */
+  refreshStatus(
+    client: ConsoleClient,
+    clusterId: string,
+    options?: { readonly isOperatorTest?: boolean },
+  ): Promise<void>;
 }
 
 export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get) => {
@@ -104,7 +112,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get) => {
       await get().refreshStatus(client, clusterId);
     },
 
-    async refreshStatus(client, clusterId) {
+    async refreshStatus(client, clusterId, options = {}) {
       const requestId = ++statusRequests;
       latestStatusRequest.set(clusterId, requestId);
       const update = (change: Partial<ClusterStatusEntry>) =>
@@ -116,7 +124,8 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get) => {
         });
       update({ isLoading: true });
       try {
-        const report = await client.invoke('cluster:status', { clusterId });
+        const request = options.isOperatorTest === true ? { isOperatorTest: true } : {};
+        const report = await client.invoke('cluster:status', { clusterId, ...request });
         if (latestStatusRequest.get(clusterId) === requestId) {
           update({ isLoading: false, report, error: null });
         }

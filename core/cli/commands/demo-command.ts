@@ -18,6 +18,7 @@ import { integerOption, parseCommandArgs } from '../cli-args.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { formatCount } from '../../util/format-units.js';
 import { runResyncs } from '../resync-runs.js';
+import { renderKeysMoved } from '../resync-report.js';
 import { renderPlan } from '../render-plan.js';
 
 export const DEMO_HELP = `Usage: astaire demo [--keys N] [--keep]
@@ -65,6 +66,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
       { parallel: 1, printSummary: (text) => io.stdout.write(text) },
     );
     const isComplete = summaries.every((summary) => summary.isComplete);
+    io.stdout.write(renderKeysMoved(settings.newServers, summaries));
     const report = await verifyResize({ settings, connect });
     say(
       `Verified ${formatCount(report.checked)} key copies: ${formatCount(report.missing)} missing, ` +

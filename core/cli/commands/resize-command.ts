@@ -5,6 +5,7 @@ import { EXIT_FAILURE, EXIT_OK, type CliIo } from '../cli-io.js';
 import { MODEL_OPTIONS_HELP } from '../model-options.js';
 import { DEFAULT_RESIZE_PARALLEL, resizeTargets } from '../../resync/resync-engine.js';
 import { withNodeAccess } from '../node-access.js';
+import { renderKeysMoved } from '../resync-report.js';
 import { CHECKPOINT_HELP, RESYNC_RUN_OPTIONS, runResyncs } from '../resync-runs.js';
 import { loadSettings } from '../settings-file.js';
 
@@ -63,6 +64,7 @@ export async function runResizeCommand(args: readonly string[], io: CliIo): Prom
         : `Resize resync NOT complete: ${complete} of ${targets.length} nodes finished. Fix the ` +
             'failures above and run it again (it is safe to repeat).\n',
     );
+    io.stdout.write(renderKeysMoved(targets, summaries));
   }
   return allComplete ? EXIT_OK : EXIT_FAILURE;
 }

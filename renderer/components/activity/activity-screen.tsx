@@ -1,53 +1,19 @@
 /**
  * The activity log: every action the console took or refused, newest first, filtered to the
- * selected cluster or failures, and exported as JSON Lines or CSV.
+ * selected cluster or failures, searched by words, and exported as JSON Lines or CSV.
  */
-import { useEffect, useId, useMemo, useState } from 'react';
-import type { ActivityEntry } from '../../../core/console/contract.js';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { selectActivity } from '../../store/activity-slice.js';
 import { selectClusters, selectSelectedCluster } from '../../store/clusters-slice.js';
 import { useConsole, useConsoleClient } from '../console-context.js';
-import { formatTime } from '../format-time.js';
 import { fileDate, saveTextFile } from '../save-file.js';
 import { toCsv, toJsonLines, type ClusterNameOf } from './activity-export.js';
+import { filterActivity } from './activity-filter.js';
+import { ActivityFilterFields } from './activity-filter-fields.js';
+import { ActivityRow } from './activity-row.js';
 
 /** Rows drawn at first: the log holds up to 5,000, and a table that long is slow to draw. */
 const PAGE = 500;
-
-// [glyph, word]: colour is never the only sign of an outcome.
-const OUTCOMES: Readonly<Record<ActivityEntry['outcome'], readonly [string, string]>> = {
-  started: ['▶', 'started'],
-  succeeded: ['✓', 'succeeded'],
-  failed: ['✕', 'failed'],
-  cancelled: ['⊘', 'cancelled'],
-  refused: ['⊗', 'refused'],
-  info: ['i', 'info'],
-};
-
-export interface ActivityFilter {
-  /** A cluster's id, or null for every cluster. */
-  readonly clusterId: string | null;
-  /** Only what failed or was refused. */
-  readonly isFailuresOnly: boolean;
-}
-
-/** The entries `filter` lets through, newest first. */
-export function filterActivity(
-  entries: readonly ActivityEntry[],
-  filter: ActivityFilter,
-): ActivityEntry[] {
-  const shown: ActivityEntry[] = [];
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const entry = entries[i];
-    if (entry === undefined) continue;
-    if (filter.clusterId !== null && entry.clusterId !== filter.clusterId) continue;
-    if (filter.isFailuresOnly && entry.outcome !== 'failed' && entry.outcome !== 'refused') {
-      continue;
-    }
-    shown.push(entry);
-  }
-  return shown;
-}
 
 export function ActivityScreen() {
   const client = useConsoleClient();
@@ -61,6 +27,7 @@ export function ActivityScreen() {
   const loadActivity = useConsole((state) => state.loadActivity);
   const [isAllClusters, setAllClusters] = useState(false);
   const [isFailuresOnly, setFailuresOnly] = useState(false);
+  const [text, setText] = useState('');
   const [limit, setLimit] = useState(PAGE);
   const id = useId();
 
@@ -69,12 +36,14 @@ export function ActivityScreen() {
   }, [isRequested, client, loadActivity]);
 
   const clusterId = isAllClusters || selected === undefined ? null : selected.id;
-  const shown = useMemo(
-    () => filterActivity(entries, { clusterId, isFailuresOnly }),
-    [entries, clusterId, isFailuresOnly],
+  const clusterNameOf: ClusterNameOf = useCallback(
+    (wanted) => clusters.find((cluster) => cluster.id === wanted)?.name,
+    [clusters],
   );
-  const clusterNameOf: ClusterNameOf = (wanted) =>
-    clusters.find((cluster) => cluster.id === wanted)?.name;
+  const shown = useMemo(
+    () => filterActivity(entries, { clusterId, isFailuresOnly, text }, clusterNameOf),
+    [entries, clusterId, isFailuresOnly, text, clusterNameOf],
+  );
   // Until the clusters are listed, an unknown id is not yet a removed cluster.
   const isRemoved = (wanted: string) => !isLoadingClusters && clusterNameOf(wanted) === undefined;
   // A log file reads oldest first, as it was written; the table shows the newest on top.
@@ -96,36 +65,15 @@ export function ActivityScreen() {
         </p>
       </div>
       <div className="activity-tools">
-        <fieldset className="activity-filter">
-          <legend>Show</legend>
-          <label>
-            <input
-              type="radio"
-              name={`${id}-cluster`}
-              checked={clusterId !== null}
-              disabled={selected === undefined}
-              onChange={() => setAllClusters(false)}
-            />{' '}
-            {selected === undefined ? 'The selected cluster' : selected.name}
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${id}-cluster`}
-              checked={clusterId === null}
-              onChange={() => setAllClusters(true)}
-            />{' '}
-            All clusters
-          </label>
-          <label>
-            <input
-              type="checkbox"
-              checked={isFailuresOnly}
-              onChange={(event) => setFailuresOnly(event.target.checked)}
-            />{' '}
-            Failures and refusals only
-          </label>
-        </fieldset>
+        <ActivityFilterFields
+          selectedName={selected?.name}
+          isAllClusters={clusterId === null}
+          onAllClusters={setAllClusters}
+          isFailuresOnly={isFailuresOnly}
+          onFailuresOnly={setFailuresOnly}
+          text={text}
+          onText={setText}
+        />
         <div className="activity-export">
           <button type="button" onClick={() => save('jsonl')} disabled={shown.length === 0}>
             Export JSON Lines
@@ -151,31 +99,33 @@ export function ActivityScreen() {
           </p>
         )
       ) : (
-        <table className="node-table activity-table">
-          <caption>Newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Cluster</th>
-              <th scope="col">Node</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.slice(0, limit).map((entry) => (
-              <ActivityRow
-                key={entry.id}
-                entry={entry}
-                clusterName={
-                  entry.clusterId === undefined ? undefined : clusterNameOf(entry.clusterId)
-                }
-                isRemoved={entry.clusterId !== undefined && isRemoved(entry.clusterId)}
-              />
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="node-table activity-table">
+            <caption>Newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Cluster</th>
+                <th scope="col">Node</th>
+                <th scope="col">Action</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.slice(0, limit).map((entry) => (
+                <ActivityRow
+                  key={entry.id}
+                  entry={entry}
+                  clusterName={
+                    entry.clusterId === undefined ? undefined : clusterNameOf(entry.clusterId)
+                  }
+                  isRemoved={entry.clusterId !== undefined && isRemoved(entry.clusterId)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {shown.length > limit && (
         <button type="button" className="activity-more" onClick={() => setLimit(limit + PAGE)}>
@@ -184,42 +134,5 @@ export function ActivityScreen() {
         </button>
       )}
     </section>
-  );
-}
-
-function ActivityRow(props: {
-  readonly entry: ActivityEntry;
-  readonly clusterName: string | undefined;
-  readonly isRemoved: boolean;
-}) {
-  const { entry, clusterName, isRemoved } = props;
-  const [glyph, word] = OUTCOMES[entry.outcome];
-  return (
-    <tr className={`activity-row outcome-row-${entry.outcome}`}>
-      <td className="activity-time">
-        <time dateTime={entry.at}>{formatTime(entry.at)}</time>
-      </td>
-      <td>
-        {entry.clusterId === undefined ? (
-          <span className="muted">—</span>
-        ) : clusterName === undefined ? (
-          <span className="muted mono">
-            {entry.clusterId}
-            {isRemoved && ' (removed)'}
-          </span>
-        ) : (
-          clusterName
-        )}
-      </td>
-      <td className="mono">{entry.node ?? <span className="muted">—</span>}</td>
-      <td>{entry.action}</td>
-      <td>
-        <span className={`outcome outcome-${entry.outcome}`}>
-          <span aria-hidden="true">{glyph} </span>
-          {word}
-        </span>
-      </td>
-      <td className="activity-detail">{entry.detail ?? ''}</td>
-    </tr>
   );
 }

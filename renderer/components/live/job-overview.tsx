@@ -131,6 +131,7 @@ function selectJobCounts(job: JobSummary) {
       added: 0,
       replaced: 0,
       skippedNewer: 0,
+      alreadyThere: 0,
       raced: 0,
       vanished: 0,
     };

@@ -138,7 +138,12 @@ export { formatRateLimit, MIB } from '../../../core/util/format-units.js';
 export const COUNT_NAMES = [
   ['added', 'added', 'keys the target did not have'],
   ['replaced', 'replaced', 'keys the target had older, replaced by CAS'],
-  ['skippedNewer', 'skipped (newer)', 'keys the target already had as new or newer, left alone'],
+  [
+    'skippedNewer',
+    'skipped (newer)',
+    'keys the target already had newer (or as new, with another value), left alone',
+  ],
+  ['alreadyThere', 'already there', 'keys the target already had, the same copy, left alone'],
   ['raced', 'raced', 'times a client changed a key between our read and our write'],
   ['vanished', 'vanished', 'keys deleted or expired before they were fetched'],
 ] as const;

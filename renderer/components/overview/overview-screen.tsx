@@ -75,7 +75,7 @@ function ClusterOverview({ cluster }: { readonly cluster: ClusterSummary }) {
             <button
               type="button"
               className="primary"
-              onClick={() => void refreshStatus(client, cluster.id)}
+              onClick={() => void refreshStatus(client, cluster.id, { isOperatorTest: true })}
               disabled={status.isLoading}
             >
               {status.isLoading ? 'Testing…' : 'Test connections'}

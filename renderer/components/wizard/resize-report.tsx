@@ -1,6 +1,11 @@
 /** The end of a resize: what it did, in one summary, and the full report to save as JSON. */
 import type { ResizeReport, WizardStep } from '../../../core/console/contract.js';
-import { formatBytes, formatCount, formatDuration } from '../../../core/util/format-units.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatKeysIntoNodes,
+} from '../../../core/util/format-units.js';
 import { formatTime } from '../format-time.js';
 import { fileDate, fileNamePart, saveTextFile } from '../save-file.js';
 import { STEP_TITLES } from './step-parts.js';
@@ -12,16 +17,43 @@ export function reportFileName(report: ResizeReport): string {
 
 /** Keys and bytes every resync of the resize moved, and what became of the keys. */
 export function totalCounts(report: ResizeReport) {
-  const total = { keys: 0, bytes: 0, added: 0, replaced: 0, skippedNewer: 0, raced: 0 };
+  const total = {
+    keys: 0,
+    bytes: 0,
+    added: 0,
+    replaced: 0,
+    skippedNewer: 0,
+    alreadyThere: 0,
+    raced: 0,
+  };
   for (const resync of report.resyncs) {
     total.keys += resync.counts.keys;
     total.bytes += resync.counts.bytes;
     total.added += resync.counts.added;
     total.replaced += resync.counts.replaced;
     total.skippedNewer += resync.counts.skippedNewer;
+    // A report saved before identical copies were counted apart has no such count.
+    total.alreadyThere += resync.counts.alreadyThere ?? 0;
     total.raced += resync.counts.raced;
   }
   return total;
+}
+
+/** The "Keys moved" line: the total, then how many went into each node (not "into 4 nodes"). */
+export function keysMovedText(report: ResizeReport): string {
+  const total = totalCounts(report);
+  // In the new servers list's order: the resyncs come in the order they finished.
+  const position = (node: string) => {
+    const index = report.newServers.indexOf(node);
+    return index < 0 ? report.newServers.length : index;
+  };
+  const intakes = [...report.resyncs]
+    .sort((a, b) => position(a.target) - position(b.target))
+    .map(({ target, counts }) => ({ node: target, keys: counts.keys, bytes: counts.bytes }));
+  return (
+    `${formatCount(total.keys)} ${total.keys === 1 ? 'key' : 'keys'}, ${formatBytes(total.bytes)}: ` +
+    formatKeysIntoNodes(intakes)
+  );
 }
 
 function took(from: string | undefined, to: string | undefined): string {
@@ -66,14 +98,12 @@ export function ResizeReportView({ report }: { readonly report: ResizeReport }) 
           {took(report.startedAt, report.finishedAt)})
         </dd>
         <dt>Keys moved</dt>
-        <dd>
-          {formatCount(total.keys)} keys, {formatBytes(total.bytes)}, into {report.resyncs.length}{' '}
-          {report.resyncs.length === 1 ? 'node' : 'nodes'}
-        </dd>
+        <dd>{keysMovedText(report)}</dd>
         <dt>What became of them</dt>
         <dd>
           {formatCount(total.added)} added, {formatCount(total.replaced)} replaced (older copy),{' '}
-          {formatCount(total.skippedNewer)} skipped (target newer), {formatCount(total.raced)} raced
+          {formatCount(total.skippedNewer)} skipped (target newer),{' '}
+          {formatCount(total.alreadyThere)} already there, {formatCount(total.raced)} raced
         </dd>
         <dt>Resyncs</dt>
         <dd className={incomplete.length > 0 ? 'report-bad' : 'report-good'}>

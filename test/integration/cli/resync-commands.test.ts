@@ -78,6 +78,15 @@ describe('astaire resize, resync, verify and status', () => {
     const run = await astaire(['resize', '--settings', file]);
     assert.equal(run.status, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /Resize resync complete: all 4 nodes streamed every vbucket/);
+    // Only the joining node lacked keys: the others are named as taking none, not "into 4 nodes".
+    const [n1, n2, n3, n4] = settings.newServers;
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `Keys moved: [\\d,]+ keys, .+: [\\d,]+ keys into ${n4} \\(.+\\); ` +
+          `none into ${n1}, ${n2} and ${n3}\n`,
+      ),
+    );
     assert.match(run.stderr, /resync complete in/);
 
     const placement = await checkPlacement(settings, items, clients);
@@ -111,13 +120,28 @@ describe('astaire resize, resync, verify and status', () => {
     const events = run.stdout
       .trimEnd()
       .split('\n')
-      .map((line) => JSON.parse(line) as { event: string; isComplete?: boolean; target: string });
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            event: string;
+            isComplete?: boolean;
+            target: string;
+            counts?: Record<string, number>;
+          },
+      );
     assert.ok(events.some((e) => e.event === 'vbucket'));
     assert.ok(events.some((e) => e.event === 'pass'));
     const last = events.at(-1);
     assert.equal(last?.event, 'summary');
     assert.equal(last?.isComplete, true);
     assert.equal(last?.target, settings.newServers[3]);
+    // The resize copied every key this node holds, and nothing was written since: all the same.
+    const counts = last?.counts;
+    assert.ok(counts !== undefined && counts.keys !== undefined && counts.keys > 0);
+    assert.deepEqual(
+      [counts.alreadyThere, counts.skippedNewer, counts.added, counts.replaced],
+      [counts.keys, 0, 0, 0],
+    );
   });
 
   it('accepts the original usage, astaire <target> <cluster_settings>', async () => {

@@ -110,6 +110,24 @@ describe('the console service on a real cluster', () => {
     assert.ok(allEvents().some((e) => e.type === 'clusters-changed'));
   });
 
+  it('logs the connection tests the operator asks for, not the status reads of tab visits', async () => {
+    const { id: clusterId } = await call('clusters:save', {
+      definition: { name: 'tab visits', servers: n.slice(0, 2), newServers: [] },
+    });
+    const tests = async () =>
+      (await call('activity:list', null)).filter(
+        (entry) => entry.clusterId === clusterId && entry.action === 'connection test',
+      );
+    // What selecting the cluster and opening the Resync tab three times do.
+    for (let visit = 0; visit < 4; visit++) await call('cluster:status', { clusterId });
+    assert.deepEqual(await tests(), []);
+    await call('cluster:status', { clusterId, isOperatorTest: true });
+    assert.deepEqual(
+      (await tests()).map((entry) => [entry.outcome, entry.detail]),
+      [['succeeded', '2 of 2 nodes answered']],
+    );
+  });
+
   it('runs a resize, then a verify, with events batched and in order', async () => {
     const settings = { servers: n.slice(0, 3), newServers: n.slice(0, 4) };
     const items = makeDataset({ seed: 51, count: 4000, valueSizes: [10, 500, 2000] });

@@ -362,7 +362,7 @@ describe('the resize wizard on a real cluster, by hand', () => {
     const { id: clusterId } = await first.call('clusters:save', {
       definition: { name: 'logged', servers: n.slice(0, 2), newServers: [] },
     });
-    await first.call('cluster:status', { clusterId });
+    await first.call('cluster:status', { clusterId, isOperatorTest: true });
     await assert.rejects(first.call('jobs:start', { kind: 'resize', clusterId, full: false }), {
       code: 'NO_RESIZE',
     });

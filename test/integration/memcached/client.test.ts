@@ -112,7 +112,9 @@ describe('MemcachedClient: set and get', () => {
         clientFlags: 7,
         ttl: undefined,
         cas: undefined,
+        size: undefined,
       });
+      assert.equal((await client.get(key('k'), { size: true }))?.size, 'value'.length);
     });
   });
 

@@ -74,8 +74,9 @@ describe('the inject rule on a real cluster', () => {
       assert.equal(
         summary.counts.skippedNewer,
         newer.length + equal.length,
-        'newer and equal copies kept',
+        'newer copies, and copies of the same time with another value, kept',
       );
+      assert.equal(summary.counts.alreadyThere, 0, 'no copy on the target was the same');
       assert.equal(summary.counts.replaced, older.length, 'older copies replaced');
 
       // On the target: each incoming key as the source had it, except the newer copies, kept.

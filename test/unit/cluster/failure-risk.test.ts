@@ -9,27 +9,58 @@ const C = '127.0.0.3:11211';
 const D = '127.0.0.4:11211';
 
 describe('resizeFailureRisk', () => {
-  it('leaves every vbucket a failed node held with one copy when each has two distinct replicas', () => {
+  // Outside a resize, a node failing leaves each of its vbuckets one copy in a two-replica
+  // cluster: the old rule listed that (86 vbuckets on every node of a 3 -> 4 resize) as a risk.
+  it('lists nothing for a 3 -> 4 resize of a two-replica cluster', () => {
     const view = computeStoreView({ servers: [A, B, C], newServers: [A, B, C, D] });
     const risk = resizeFailureRisk(view);
-    assert.deepEqual(
-      risk.ifNodeFails.map((entry) => entry.node),
-      [A, B, C],
-    );
-    for (const entry of risk.ifNodeFails) {
-      const held = view.vbuckets
-        .filter((v) => v.currentReplicas.includes(entry.node))
-        .map((v) => v.id);
-      assert.deepEqual(entry.singleCopy, held);
-      assert.deepEqual(entry.noCopy, []);
-    }
+    assert.deepEqual(risk.ifNodeFails, [
+      { node: A, singleCopy: [], noCopy: [] },
+      { node: B, singleCopy: [], noCopy: [] },
+      { node: C, singleCopy: [], noCopy: [] },
+    ]);
   });
 
-  it('says a one-server cluster keeps no copy when its server fails', () => {
+  it('lists nothing for a 4 -> 3 resize, the leaving node included', () => {
+    const view = computeStoreView({ servers: [A, B, C, D], newServers: [A, B, C] });
+    assert.deepEqual(
+      resizeFailureRisk(view).ifNodeFails,
+      [A, B, C, D].map((node) => ({ node, singleCopy: [], noCopy: [] })),
+    );
+  });
+
+  it('does not list what a one-server cluster loses with or without a resize', () => {
     const view = computeStoreView({ servers: [A], newServers: [A, B] });
-    const [only] = resizeFailureRisk(view).ifNodeFails;
-    assert.equal(only?.noCopy.length, 128);
-    assert.equal(only?.singleCopy.length, 0);
+    assert.deepEqual(resizeFailureRisk(view).ifNodeFails, [
+      { node: A, singleCopy: [], noCopy: [] },
+    ]);
+  });
+
+  it('lists a vbucket left short of both steady states, as when a current replica is not written', () => {
+    const view = computeStoreView({ servers: [A, B, C], newServers: [A, B, C, D] });
+    // A moving vbucket with a server that holds it in neither layout.
+    const holdsNot = (v: (typeof view.vbuckets)[number], node: string) =>
+      !v.currentReplicas.includes(node) && !(v.newReplicas ?? []).includes(node);
+    const short = view.vbuckets.find((v) => v.isMoving && [A, B, C].some((n) => holdsNot(v, n)));
+    assert.ok(short);
+    const [kept, unwritten] = short.currentReplicas as [string, string];
+    const changed = {
+      ...view,
+      vbuckets: view.vbuckets.map((v) =>
+        v === short ? { ...v, writeSet: v.writeSet.filter((node) => node !== unwritten) } : v,
+      ),
+    };
+    const byNode = new Map(resizeFailureRisk(changed).ifNodeFails.map((e) => [e.node, e]));
+    // The one full copy left is `kept`: its failure leaves none, another's leaves one where two
+    // layouts without a resize keep two.
+    assert.deepEqual(byNode.get(kept), { node: kept, singleCopy: [], noCopy: [short.id] });
+    const bystander = [A, B, C].find((node) => holdsNot(short, node));
+    assert.ok(bystander);
+    assert.deepEqual(byNode.get(bystander), {
+      node: bystander,
+      singleCopy: [short.id],
+      noCopy: [],
+    });
   });
 
   it('counts every vbucket as re-homed when the new servers replace all the old ones', () => {

@@ -19,6 +19,7 @@ import type {
   ConsoleEventBody,
   JobSummary,
   OperatorPrompt,
+  ResponseOf,
 } from '../../../core/console/contract.js';
 import { createWizard, stepOf, withStep } from '../../../core/console/wizard-state.js';
 import { ConfigError } from '../../../core/errors.js';
@@ -67,7 +68,16 @@ function targetSummary(target: string, failed: number[]) {
     done: 40 - failed.length,
     failed: failed.map((vbucket) => ({ vbucket, reason: 'no source: 10.0.0.1:11211 refused' })),
     cancelled: false,
-    counts: { added: 5, replaced: 0, skippedNewer: 0, raced: 0, vanished: 0, keys: 5, bytes: 500 },
+    counts: {
+      added: 5,
+      replaced: 0,
+      skippedNewer: 0,
+      alreadyThere: 0,
+      raced: 0,
+      vanished: 0,
+      keys: 5,
+      bytes: 500,
+    },
     perVbucket: {},
     sources: [],
     passes: [],
@@ -296,6 +306,45 @@ describe('ActivityLog', () => {
       },
     ]);
     assert.deepEqual(callActivity('clusters:list', null, { ok: true, value: [] }, {}), []);
+  });
+
+  it('logs a connection test the operator asked for, not the status the console reads itself', () => {
+    const report = {
+      clusterId: 'c1',
+      checkedAt: 'now',
+      nodes: [
+        { node: 'a:1', isReachable: true },
+        { node: 'b:1', isReachable: false, error: { code: 'X', message: 'refused', detail: {} } },
+      ],
+    } as unknown as ResponseOf<'cluster:status'>;
+    const ok = { ok: true as const, value: report };
+    // Selecting a cluster and opening the Resync tab read the status: nothing to log.
+    assert.deepEqual(callActivity('cluster:status', { clusterId: 'c1' }, ok, {}), []);
+    assert.deepEqual(
+      callActivity('cluster:status', { clusterId: 'c1', isOperatorTest: false }, ok, {}),
+      [],
+    );
+    const gone = { ok: false as const, error: new ConfigError('NO_CLUSTER', 'no such cluster') };
+    assert.deepEqual(callActivity('cluster:status', { clusterId: 'c1' }, gone, {}), []);
+    // The overview's "Test connections": logged, with each node that did not answer.
+    const tested = callActivity(
+      'cluster:status',
+      { clusterId: 'c1', isOperatorTest: true },
+      ok,
+      {},
+    );
+    assert.deepEqual(
+      tested.map((entry) => [entry.action, entry.outcome, entry.node ?? '']),
+      [
+        ['connection test', 'failed', ''],
+        ['connection test', 'failed', 'b:1'],
+      ],
+    );
+    assert.equal(
+      callActivity('cluster:status', { clusterId: 'c1', isOperatorTest: true }, gone, {})[0]
+        ?.action,
+      'connection test',
+    );
   });
 
   it('reports an unwritable file once and keeps the entries in memory', async () => {

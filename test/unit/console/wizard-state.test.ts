@@ -74,6 +74,7 @@ function resync(target: string, failed: number[] = [], extra: Partial<ResyncSumm
     added: 0,
     replaced: 0,
     skippedNewer: 0,
+    alreadyThere: 0,
     raced: 0,
     vanished: 0,
     keys: 0,

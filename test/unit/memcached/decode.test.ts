@@ -9,7 +9,7 @@ const TRANSCRIPT = Buffer.concat([
   Buffer.from('VA 9 f1700000000 t-1 c42 kfoo\r\n'),
   VALUE,
   Buffer.from('\r\nVA 0 t120 f0 c7\r\n\r\n'),
-  Buffer.from('HD O5 kYmluAAE= b\r\nEN\r\nNS O9\r\nEX\r\nNF\r\nMN\r\n'),
+  Buffer.from('HD O5 kYmluAAE= b s1234\r\nEN\r\nNS O9\r\nEX\r\nNF\r\nMN\r\n'),
   Buffer.from('STAT pid 4788\r\nSTAT version 1.6.18\r\nSTAT empty\r\nEND\r\n'),
   Buffer.from('key=foo exp=-1 la=1795495034 cas=1 fetch=no cls=1 size=69\n'),
   Buffer.from(
@@ -61,17 +61,19 @@ describe('ReplyDecoder', () => {
       clientFlags: 1700000000,
       ttl: -1,
       cas: '42',
+      size: undefined,
       key: 'foo',
       isBase64Key: false,
       opaque: undefined,
     });
     assert.equal(second?.kind === 'meta' && second.value?.length, 0);
     assert.equal(second?.kind === 'meta' && second.ttl, 120);
-    assert.deepEqual(hd?.kind === 'meta' && [hd.code, hd.opaque, hd.key, hd.isBase64Key], [
+    assert.deepEqual(hd?.kind === 'meta' && [hd.code, hd.opaque, hd.key, hd.isBase64Key, hd.size], [
       'HD',
       '5',
       'YmluAAE=',
       true,
+      1234,
     ]);
     assert.deepEqual(
       whole.slice(3, 8).map((r) => (r.kind === 'meta' ? r.code : r.kind)),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, formatCount } from '../../../core/util/format-units.js';
+import { formatBytes, formatCount, formatKeysIntoNodes } from '../../../core/util/format-units.js';
 
 describe('formatBytes', () => {
   it('uses 1024-based IEC units, with a decimal below 100', () => {
@@ -20,5 +20,21 @@ describe('formatBytes', () => {
 describe('formatCount', () => {
   it('groups thousands and rounds', () => {
     assert.equal(formatCount(1234567.4), '1,234,567');
+  });
+});
+
+describe('formatKeysIntoNodes', () => {
+  it('names the nodes that took nothing together', () => {
+    assert.equal(
+      formatKeysIntoNodes([
+        { node: 'a', keys: 0, bytes: 0 },
+        { node: 'b', keys: 0, bytes: 0 },
+        { node: 'c', keys: 12_000, bytes: 1536 },
+        { node: 'd', keys: 0, bytes: 0 },
+      ]),
+      '12,000 keys into c (1.5 KiB); none into a, b and d',
+    );
+    assert.equal(formatKeysIntoNodes([{ node: 'a', keys: 0, bytes: 0 }]), 'none into a');
+    assert.equal(formatKeysIntoNodes([]), 'no node');
   });
 });

@@ -40,7 +40,13 @@ describe('console store: clusters', () => {
     });
     await store.getState().loadClusters(client);
     assert.equal(store.getState().selectedClusterId, 'demo');
-    assert.ok(client.calls.some((call) => call.channel === 'cluster:status'));
+    // The console's own read on selecting a cluster: not an operator's test, so not logged.
+    assert.deepEqual(
+      client.calls.filter((call) => call.channel === 'cluster:status').map((call) => call.request),
+      [{ clusterId: 'demo' }],
+    );
+    await store.getState().refreshStatus(client, 'demo', { isOperatorTest: true });
+    assert.deepEqual(client.calls.at(-1)?.request, { clusterId: 'demo', isOperatorTest: true });
     // Later lists leave the operator's choice alone.
     await store.getState().selectCluster(client, 'a');
     await store.getState().loadClusters(client);

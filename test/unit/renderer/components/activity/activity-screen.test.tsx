@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ActivityEntry, ClusterSummary } from '../../../../../core/console/contract.js';
-import {
-  ActivityScreen,
-  filterActivity,
-} from '../../../../../renderer/components/activity/activity-screen.js';
+import { filterActivity } from '../../../../../renderer/components/activity/activity-filter.js';
+import { ActivityScreen } from '../../../../../renderer/components/activity/activity-screen.js';
 import { createConsoleStore } from '../../../../../renderer/store/console-store.js';
 import { isDisabled, renderMarkup, stripTags } from '../render-markup.js';
 
@@ -129,5 +127,30 @@ describe('activity screen', () => {
     assert.deepEqual(ids({ clusterId: 'c1', isFailuresOnly: false }), [4, 3, 1]);
     assert.deepEqual(ids({ clusterId: null, isFailuresOnly: true }), [4, 3]);
     assert.deepEqual(ids({ clusterId: 'c2', isFailuresOnly: true }), []);
+  });
+
+  it('keeps the entries holding every word searched for, in any case and any field', () => {
+    const nameOf = (id: string) => ({ c1: 'sprout-mem', c2: 'ralf-mem' })[id];
+    const ids = (text: string, clusterId: string | null = null) =>
+      filterActivity(ENTRIES, { clusterId, isFailuresOnly: false, text }, nameOf).map((e) => e.id);
+    assert.deepEqual(ids(''), [5, 4, 3, 2, 1]);
+    assert.deepEqual(ids('   '), [5, 4, 3, 2, 1]);
+    assert.deepEqual(ids('RESYNC'), [5, 2], 'the action, any case');
+    assert.deepEqual(ids('127.0.0.12'), [3], 'the node');
+    assert.deepEqual(ids('backup'), [1], 'the detail');
+    assert.deepEqual(ids('ralf'), [2], "the cluster's name");
+    assert.deepEqual(ids('refused'), [4], 'the outcome');
+    assert.deepEqual(ids('sprout exit'), [3], 'every word');
+    assert.deepEqual(ids('resync', 'c2'), [2], 'within the cluster shown');
+    assert.deepEqual(ids('nowhere'), []);
+  });
+
+  it('puts a long cluster name on one line, whole on hover', () => {
+    const long = 'sprout registration store in the east data centre';
+    const store = storeWith(null);
+    store.setState({ clusters: [cluster('c1', long), cluster('c2', 'ralf-mem')] });
+    const html = renderMarkup(store, <ActivityScreen />);
+    assert.match(html, new RegExp(`<span class="activity-cluster" title="${long}">${long}</span>`));
+    assert.match(html, /<input type="search"/);
   });
 });

@@ -8,6 +8,7 @@ import {
   PlanScreen,
 } from '../../../../../renderer/components/plan/plan-screen.js';
 import { createConsoleStore } from '../../../../../renderer/store/console-store.js';
+import { RiskPanel } from '../../../../../renderer/components/plan/risk-panel.js';
 import { estimateKey } from '../../../../../renderer/store/plan-slice.js';
 import {
   cluster,
@@ -217,10 +218,24 @@ describe('plan preview', () => {
     assert.match(risk, /3 vbuckets/);
     assert.match(risk, /0, 1, 2/);
     assert.match(risk, /1 vbucket<\/span>/);
-    assert.match(risk, /Some vbuckets have one copy only/);
+    assert.match(risk, /Some vbuckets would be left with no full copy/);
     assert.match(risk, /<strong>2<\/strong> vbuckets move to nodes none of which holds them now/);
     assert.match(risk, /8, 12/);
-    assert.equal(countMatches(risk, /<span class="muted">none<\/span>/g), 4);
+    // Only the node whose failure leaves vbuckets short has a row.
+    assert.equal(countMatches(risk, /<tr>/g), 2);
+    assert.doesNotMatch(risk, new RegExp(SERVERS[1] as string));
+  });
+
+  it('says a resize adds no risk when no node would leave a vbucket short', () => {
+    const store = createConsoleStore();
+    const { risk } = preview();
+    const quiet = {
+      ...risk,
+      ifNodeFails: risk.ifNodeFails.map((entry) => ({ ...entry, singleCopy: [], noCopy: [] })),
+    };
+    const markup = renderStatic(store, <RiskPanel risk={quiet} indexes={new Map()} />);
+    assert.match(markup, /No node failing during this resize leaves a vbucket with fewer copies/);
+    assert.doesNotMatch(markup, /<table/);
   });
 });
 

@@ -72,6 +72,7 @@ export function report(change: Partial<ResizeReport> = {}): ResizeReport {
     added: 900,
     replaced: 40,
     skippedNewer: 55,
+    alreadyThere: 20,
     raced: 5,
     vanished: 0,
     keys: 1000,

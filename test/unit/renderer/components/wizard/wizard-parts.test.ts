@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tallyTarget } from '../../../../../renderer/components/wizard/target-tally.js';
 import {
+  keysMovedText,
   reportFileName,
   totalCounts,
 } from '../../../../../renderer/components/wizard/resize-report.js';
@@ -66,8 +67,29 @@ describe('wizard parts', () => {
       added: 1800,
       replaced: 80,
       skippedNewer: 110,
+      alreadyThere: 40,
       raced: 10,
     });
+  });
+
+  it('says how many keys went into each node, not "into 4 nodes" when one took them all', () => {
+    const [resync] = report().resyncs;
+    assert.ok(resync);
+    const idle = { ...resync.counts, keys: 0, bytes: 0, added: 0, replaced: 0 };
+    const resyncs = [
+      resync,
+      // Finished out of the new servers' order: the text follows that order.
+      ...['127.0.0.12:11211', '127.0.0.11:11211', '127.0.0.15:11211'].map((target) => ({
+        ...resync,
+        target,
+        counts: idle,
+      })),
+    ];
+    assert.equal(
+      keysMovedText(report({ resyncs })),
+      '1,000 keys, 2.0 MiB: 1,000 keys into 127.0.0.14:11211 (2.0 MiB); ' +
+        'none into 127.0.0.11:11211, 127.0.0.12:11211 and 127.0.0.15:11211',
+    );
   });
 
   it('tallies a target from its vbuckets, then from its summary once it ended', () => {

@@ -437,10 +437,10 @@ describe('wizard screen: complete', () => {
       /127\.0\.0\.11:11211, 127\.0\.0\.12:11211, 127\.0\.0\.13:11211 → 127\.0\.0\.11:11211, 127\.0\.0\.12:11211, 127\.0\.0\.14:11211/,
     );
     assert.match(text, /took 1:01:00/);
-    assert.match(text, /1,000 keys, 2\.0 MiB, into 1 node/);
+    assert.match(text, /1,000 keys, 2\.0 MiB: 1,000 keys into 127\.0\.0\.14:11211 \(2\.0 MiB\)/);
     assert.match(
       text,
-      /900 added, 40 replaced \(older copy\), 55 skipped \(target newer\), 5 raced/,
+      /900 added, 40 replaced \(older copy\), 55 skipped \(target newer\), 20 already there, 5 raced/,
     );
     assert.match(text, /every target complete/);
     assert.match(text, /clean: 1,000 keys checked, none missing or stale/);
