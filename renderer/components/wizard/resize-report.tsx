@@ -47,9 +47,16 @@ export function keysMovedText(report: ResizeReport): string {
     const index = report.newServers.indexOf(node);
     return index < 0 ? report.newServers.length : index;
   };
-  const intakes = [...report.resyncs]
-    .sort((a, b) => position(a.target) - position(b.target))
-    .map(({ target, counts }) => ({ node: target, keys: counts.keys, bytes: counts.bytes }));
+  // A node resynced more than once (step 3 again, the blockers' repair) is one node that took
+  // the sum of its runs.
+  const byNode = new Map<string, { node: string; keys: number; bytes: number }>();
+  for (const { target, counts } of report.resyncs) {
+    const intake = byNode.get(target) ?? { node: target, keys: 0, bytes: 0 };
+    intake.keys += counts.keys;
+    intake.bytes += counts.bytes;
+    byNode.set(target, intake);
+  }
+  const intakes = [...byNode.values()].sort((a, b) => position(a.node) - position(b.node));
   return (
     `${formatCount(total.keys)} ${total.keys === 1 ? 'key' : 'keys'}, ${formatBytes(total.bytes)}: ` +
     formatKeysIntoNodes(intakes)

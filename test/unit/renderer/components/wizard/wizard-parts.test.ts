@@ -92,6 +92,16 @@ describe('wizard parts', () => {
     );
   });
 
+  it('counts a node resynced more than once (a repair of the blockers) as one node', () => {
+    const [resync] = report().resyncs;
+    assert.ok(resync);
+    const repair = { ...resync, counts: { ...resync.counts, keys: 7, bytes: 7 * 1024 } };
+    assert.equal(
+      keysMovedText(report({ resyncs: [resync, repair] })),
+      '1,007 keys, 2.0 MiB: 1,007 keys into 127.0.0.14:11211 (2.0 MiB)',
+    );
+  });
+
   it('tallies a target from its vbuckets, then from its summary once it ended', () => {
     const progress = {
       vbuckets: { 1: { state: 'pending' as const }, 2: { state: 'pending' as const } },
