@@ -50,6 +50,14 @@ async function readJob(page: Page): Promise<ShownJob> {
   };
 }
 
+/** How long the watched job ran, from its header's "ended …, (mm:ss)". */
+async function jobSeconds(page: Page): Promise<number> {
+  const times = (await page.locator('.job-times').first().textContent()) ?? '';
+  const match = /\((?:(\d+):)?(\d+):(\d+)\)/.exec(times);
+  assert.ok(match !== null, times);
+  return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
 /** The summary's "vbuckets done N of M". */
 function vbucketsDone(totals: string): [number, number] {
   const match = /vbuckets done\s*([\d,]+)\s*of\s*([\d,]+)/.exec(totals);
@@ -124,6 +132,11 @@ describe('a finished job after a reload, in Chromium', () => {
       'done cells before',
     );
     assert.ok(before.chartLines.length >= 2, 'the target and its sources are drawn');
+    // A sample every second: the target's line has a point for each second the job ran.
+    const seconds = await jobSeconds(page);
+    const points = before.chartLines[0]?.match(/[ML]/g)?.length ?? 0;
+    assert.ok(seconds >= 3 && points >= seconds, `${points} points in ${seconds} s`);
+    assert.ok(before.timeTicks > 2, `${before.timeTicks} labels on the time axis`);
     await reloadToLive(page, 'lab');
     await page.locator('.recharts-line path.recharts-curve').first().waitFor();
     const after = await readJob(page);
