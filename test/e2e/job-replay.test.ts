@@ -151,7 +151,18 @@ describe('a finished job after a reload, in Chromium', () => {
   it('shows a resync that failed on every vbucket with its failures after the reload', async () => {
     await memcached.nodes[3]?.stop();
     await startResync(page, nodes[3] ?? '', { full: true });
-    await jobEnded(page, 'failed');
+    await jobEnded(page, 'failed').catch(async (error: unknown) => {
+      await page.screenshot({ path: join(RESULTS_DIR, 'debug-failed.png'), fullPage: true });
+      const jobs = await page.evaluate(async () => {
+        const response = await fetch('api/jobs:list', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: 'null',
+        });
+        return JSON.stringify(await response.json()).slice(0, 3000);
+      });
+      throw new Error(`${String(error)}\nservice jobs: ${jobs}\nstderr: ${server.stderr()}`);
+    });
     await page.waitForTimeout(500);
     const before = await readJob(page);
     const failed = before.cells.filter((cell) => /vb-failed/.test(cell)).length;
