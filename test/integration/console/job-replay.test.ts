@@ -160,10 +160,13 @@ describe('jobs replayed to a window that opens late', () => {
   });
 
   it('shows a resync that failed on every vbucket, after a reload, with its failures', async () => {
-    const target = n[3] ?? '';
-    // Last: the node stays stopped.
-    await cluster.nodes[3]?.stop();
-    const job = await call('jobs:start', { kind: 'resync', clusterId, target, full: true });
+    // Nothing listens on port 1 of loopback, and no test can start a memcached there (a stopped
+    // node's address may be taken by another test on this machine): every connection is refused.
+    const target = '127.0.0.1:1';
+    const { id: lostId } = await call('clusters:save', {
+      definition: { name: 'lost', servers: n.slice(0, 3), newServers: [...n.slice(0, 3), target] },
+    });
+    const job = await call('jobs:start', { kind: 'resync', clusterId: lostId, target, full: true });
     const done = await finished(job.id);
     assert.equal(done.state, 'failed');
     await sleep(300);
@@ -172,7 +175,7 @@ describe('jobs replayed to a window that opens late', () => {
     assert.deepEqual(shownOf(reloaded, job.id), shown);
     const tally = shown.progress?.targets[target]?.tally;
     assert.ok((tally?.failed ?? 0) > 0, JSON.stringify(tally));
-    assert.equal(tally?.done, 0);
-    assert.ok(shown.notices.length > 0 || (tally?.failed ?? 0) > 0);
+    assert.deepEqual(tally, { pending: 0, streaming: 0, done: 0, failed: tally?.failed });
+    assert.ok(shown.notices.length > 0, 'the retries it told of');
   });
 });
