@@ -22,6 +22,7 @@ import { callActivity, type CallContext, type CallOutcome } from './call-activit
 import { importClusterSettings, listSshHosts } from './cluster-import.js';
 import type { ConsoleBackend } from './console-backend.js';
 import { JobRunner } from './console-jobs.js';
+import { JobHistories } from './job-histories.js';
 import type { ClusterStore, KnownCluster } from './cluster-store.js';
 import type {
   Channel,
@@ -58,6 +59,7 @@ export class ConsoleService implements ConsoleBackend {
   private lastSeq = 0;
   private readonly prompts = new OperatorPrompts((event) => this.emit(event));
   private readonly jobs: JobRunner;
+  private readonly histories = new JobHistories();
   private readonly activity: ActivityLog;
   private readonly wizards: ResizeWizards;
   /** Settles once the activity log and the wizards are loaded; every call waits for it. */
@@ -184,6 +186,7 @@ export class ConsoleService implements ConsoleBackend {
     'jobs:start': async (request) =>
       this.jobs.start(request, this.options.store.get(request.clusterId)),
     'jobs:list': async () => this.jobs.list(),
+    'jobs:replay': async () => this.histories.replay(this.lastSeq),
     'jobs:cancel': async ({ jobId }) => {
       this.jobs.cancel(jobId);
       return null;
@@ -279,6 +282,7 @@ export class ConsoleService implements ConsoleBackend {
     }
     // The service's own followers hear an event after every relay has it: what they emit in
     // turn (an activity entry, a wizard's change) then reaches the relays in `seq` order.
+    this.histories.observe(event);
     this.activity.observe(body);
     this.wizards.observe(body);
   }

@@ -69,6 +69,7 @@ export const REQUEST_SCHEMAS = {
   'plan:estimate': z.strictObject({ clusterId: ID, full: z.boolean() }),
   'jobs:start': jobRequest,
   'jobs:list': z.null(),
+  'jobs:replay': z.null(),
   'jobs:cancel': z.strictObject({ jobId: ID }),
   'jobs:set-rate': z.strictObject({ jobId: ID, bytesPerSecond: rate }),
   'jobs:pause': z.strictObject({ jobId: ID }),

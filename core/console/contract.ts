@@ -190,6 +190,64 @@ export interface JobSummary {
   readonly error?: ErrorPayload;
 }
 
+/**
+ * What the service keeps of each job's events, so that a window that opens late or is reloaded
+ * shows a job as one open all along does. Bounded, so that a console left open for weeks does not
+ * grow: a resize of 4 targets with 3 sources each keeps at most 16 nodes x 600 samples (about
+ * 1.5 MB), and 10 finished jobs at most about 15 MB in all, running jobs aside.
+ */
+export const JOB_REPLAY_LIMITS = {
+  /** Per node of each target: ten minutes of the resyncs' one-second samples. */
+  samplesPerNode: 600,
+  /** Per job, the newest. */
+  noticesPerJob: 200,
+  /** Finished jobs whose history is kept; the earliest finished go first. Running jobs all stay. */
+  finishedJobs: 10,
+} as const;
+
+/** One vbucket of a target as the job's events last left it. */
+export interface VbucketReplay {
+  readonly vbucket: number;
+  readonly state: VbucketState;
+  /** The source it was last streamed from (a failed state does not name it). */
+  readonly streamedFrom?: string;
+}
+
+export interface TargetReplay {
+  readonly target: string;
+  /** Only the vbuckets an event named, by number. */
+  readonly vbuckets: readonly VbucketReplay[];
+  /** Each node's newest samples (at most JOB_REPLAY_LIMITS.samplesPerNode), oldest first. */
+  readonly samples: readonly ThroughputSample[];
+  /** The latest totals of the target and its sources; empty before the first sample. */
+  readonly totals: readonly NodeCounters[];
+  readonly estimatedKeys?: number;
+  readonly lastPass?: PassReport;
+}
+
+/** One job's history: what its events told, folded. */
+export interface JobReplay {
+  readonly jobId: string;
+  readonly targets: readonly TargetReplay[];
+  /** Verify jobs: keys checked so far. */
+  readonly checkedKeys?: number;
+  /** The newest JOB_REPLAY_LIMITS.noticesPerJob, oldest first, with their events' `seq`. */
+  readonly notices: readonly {
+    readonly seq: number;
+    readonly target?: string;
+    readonly message: string;
+  }[];
+}
+
+/**
+ * The kept jobs' histories as of event `seq`: events up to it are in them, later ones are not, so
+ * a window folds in only the events past `seq` on top.
+ */
+export interface JobsReplay {
+  readonly seq: number;
+  readonly jobs: readonly JobReplay[];
+}
+
 export type WizardStepNumber = 1 | 2 | 3 | 4 | 5;
 export type WizardStepState = 'pending' | 'running' | 'succeeded' | 'failed';
 
@@ -357,6 +415,7 @@ export interface ConsoleChannels {
   };
   'jobs:start': { request: JobRequest; response: JobSummary };
   'jobs:list': { request: null; response: readonly JobSummary[] };
+  'jobs:replay': { request: null; response: JobsReplay };
   'jobs:cancel': { request: { readonly jobId: string }; response: null };
   'jobs:set-rate': {
     request: { readonly jobId: string; readonly bytesPerSecond: number };
@@ -413,6 +472,7 @@ export const CHANNEL_FUNCTIONS = {
   'plan:estimate': 'estimatePlan',
   'jobs:start': 'startJob',
   'jobs:list': 'listJobs',
+  'jobs:replay': 'replayJobs',
   'jobs:cancel': 'cancelJob',
   'jobs:set-rate': 'setJobRate',
   'jobs:pause': 'pauseJob',

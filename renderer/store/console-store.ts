@@ -9,6 +9,7 @@ import { createActivitySlice, foldActivityEvents } from './activity-slice.js';
 import { createClustersSlice } from './clusters-slice.js';
 import type { ConsoleState, EventsSlice, SliceCreator } from './console-state.js';
 import { createJobsSlice, foldJobEvents } from './jobs-slice.js';
+import { isJobProgressEvent, replayChange } from './job-replay.js';
 import { createMetricsSlice, foldMetricsEvents } from './metrics-slice.js';
 import { createPlanSlice } from './plan-slice.js';
 import { createUiSlice, foldUiEvents } from './ui-slice.js';
@@ -32,6 +33,7 @@ export function createConsoleStore(): ConsoleStore {
 
 const createEventsSlice: SliceCreator<EventsSlice> = (set) => ({
   lastSeq: 0,
+  replayedThrough: 0,
 
   applyEvents(batch) {
     set((state) => {
@@ -39,10 +41,11 @@ const createEventsSlice: SliceCreator<EventsSlice> = (set) => ({
       const last = events.at(-1);
       // Nothing new: the same state object, so no subscriber runs.
       if (last === undefined) return state;
+      const progress = notReplayed(state.replayedThrough, events);
       return {
         lastSeq: last.seq,
-        ...foldJobEvents(state, events),
-        ...foldMetricsEvents(state, events),
+        ...foldJobEvents(state, progress),
+        ...foldMetricsEvents(state, progress),
         ...foldUiEvents(state, events),
         ...foldWizardEvents(state, events),
         ...foldActivityEvents(state, events),
@@ -50,10 +53,20 @@ const createEventsSlice: SliceCreator<EventsSlice> = (set) => ({
     });
   },
 
+  applyJobsReplay(replay, later) {
+    set((state) => replayChange(state, replay, later));
+  },
+
   resetEventSeq() {
-    set({ lastSeq: 0 });
+    set({ lastSeq: 0, replayedThrough: 0 });
   },
 });
+
+// A job's progress events that a replay already holds must not count twice (samples, notices).
+function notReplayed(replayedThrough: number, events: ConsoleEvent[]): ConsoleEvent[] {
+  if (replayedThrough === 0) return events;
+  return events.filter((event) => event.seq > replayedThrough || !isJobProgressEvent(event));
+}
 
 // Batches arrive in seq order, but a batch replayed or overlapping the last one must not count
 // twice (throughput samples would be appended again): only events past the highest seq pass.

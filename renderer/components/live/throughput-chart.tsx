@@ -11,6 +11,7 @@ import type { ConsoleState } from '../../store/console-state.js';
 import { seriesKey, selectTargetSampleAt } from '../../store/metrics-slice.js';
 import { useConsole, useConsoleStore } from '../console-context.js';
 import { nodeColours, nodeLabel, type NodeIndex } from './cluster-nodes.js';
+import { axisStart, secondsAgo, timeTicks } from './time-axis.js';
 import { MIB } from './live-figures.js';
 import { useIsOnScreen } from './use-on-screen.js';
 
@@ -27,7 +28,7 @@ interface ChartLine {
   readonly colour: string;
 }
 
-/** `t`: whole seconds before the newest sample (0 is now, -60 a minute ago). */
+/** `t`: seconds before the newest sample (0 is now, -60 a minute ago). */
 type ChartRow = { at: number; t: number } & Record<string, number>;
 
 /** The chart's lines and rows, from the ring buffers, newest CHART_SECONDS samples of each node. */
@@ -62,7 +63,9 @@ export function chartData(
   }
   const rows = [...byTime.values()].sort((a, b) => a.at - b.at).slice(-CHART_SECONDS);
   const newest = rows.at(-1)?.at ?? 0;
-  for (const row of rows) row.t = Math.round((row.at - newest) / 1000);
+  // Tenths of a second: the last sample of a resync comes when it ends, often a fraction of a
+  // second after the one before, and must not be drawn on top of it.
+  for (const row of rows) row.t = Math.round((row.at - newest) / 100) / 10;
   return { lines, rows };
 }
 
@@ -130,7 +133,7 @@ const ChartView = memo(function ChartView(props: {
       <XAxis
         dataKey="t"
         type="number"
-        domain={['dataMin', 0]}
+        domain={[axisStart(rows[0]?.t ?? 0), 0]}
         ticks={timeTicks(rows[0]?.t ?? 0)}
         interval={0}
         tickFormatter={secondsAgo}
@@ -169,20 +172,4 @@ const ChartView = memo(function ChartView(props: {
 // MiB/s are often below 10, where a whole number would say 0 or 1: one decimal there.
 function formatValue(value: number): string {
   return value > 0 && value < 10 ? value.toFixed(1) : formatRate(value);
-}
-
-/** Ticks every 30 s (every minute past two), from the oldest sample to now. */
-function timeTicks(oldest: number): number[] {
-  const step = oldest < -120 ? 60 : oldest < -20 ? 30 : 5;
-  const ticks: number[] = [];
-  for (let t = 0; t >= oldest; t -= step) ticks.unshift(t);
-  return ticks;
-}
-
-function secondsAgo(t: number): string {
-  const seconds = -t;
-  if (seconds <= 0) return 'now';
-  return seconds < 60
-    ? `−${seconds}s`
-    : `−${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}`;
 }

@@ -40,6 +40,7 @@ const SAMPLES: Record<Channel, { good: unknown; bad: unknown }> = {
     bad: { kind: 'format-disk', clusterId: 'abc' },
   },
   'jobs:list': { good: null, bad: 'everything' },
+  'jobs:replay': { good: null, bad: { jobId: 'j1' } },
   'jobs:cancel': { good: { jobId: 'j1' }, bad: {} },
   'jobs:set-rate': {
     good: { jobId: 'j1', bytesPerSecond: 1024 },

@@ -36,6 +36,7 @@ const VALID_REQUESTS: { readonly [C in Channel]: RequestOf<C> } = {
   'plan:estimate': { clusterId: 'c1', full: true },
   'jobs:start': { kind: 'resync', clusterId: 'c1', target: '10.0.0.4:11211', full: false },
   'jobs:list': null,
+  'jobs:replay': null,
   'jobs:cancel': { jobId: 'j1' },
   'jobs:set-rate': { jobId: 'j1', bytesPerSecond: 1024 },
   'jobs:pause': { jobId: 'j1' },

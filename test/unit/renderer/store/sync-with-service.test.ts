@@ -21,6 +21,7 @@ function fakeService(withConnection: boolean) {
     'app:info': () => ({ version: '1.2.3', mode: 'web' }),
     'clusters:list': () => clusters,
     'jobs:list': () => [],
+    'jobs:replay': () => ({ seq: 0, jobs: [] }),
     'prompts:list': () => prompts,
   };
   const client: ConsoleClient = {
@@ -65,6 +66,7 @@ describe('syncWithService', () => {
       'app:info',
       'clusters:list',
       'jobs:list',
+      'jobs:replay',
       'prompts:list',
     ]);
     assert.deepEqual(store.getState().prompts, [PASSPHRASE]);
@@ -98,7 +100,12 @@ describe('syncWithService', () => {
     assert.equal(store.getState().connection.state, 'disconnected');
     service.connect({ state: 'connected', hasMissedEvents: true });
     await tick();
-    assert.deepEqual(service.calls.sort(), ['clusters:list', 'jobs:list', 'prompts:list']);
+    assert.deepEqual(service.calls.sort(), [
+      'clusters:list',
+      'jobs:list',
+      'jobs:replay',
+      'prompts:list',
+    ]);
     assert.equal(store.getState().lastSeq, 0);
     assert.equal(store.getState().connection.state, 'connected');
   });
