@@ -11,11 +11,14 @@ export function NoticesList({ jobId }: { readonly jobId: string }) {
   const notices = useConsole(
     useShallow(useMemo(() => selectJobNotices(jobId, NOTICES_SHOWN), [jobId])),
   );
+  const isRunning = useConsole((state) => state.jobsById[jobId]?.state === 'running');
   return (
     <section className="panel notices" aria-labelledby={`notices-${jobId}`}>
       <h2 id={`notices-${jobId}`}>Notices</h2>
       {notices.length === 0 ? (
-        <p className="muted">Nothing to report so far.</p>
+        <p className="muted">
+          {isRunning ? 'Nothing to report so far.' : 'The job reported nothing along the way.'}
+        </p>
       ) : (
         <ul className="notice-list">
           {notices.map((notice) => (

@@ -179,6 +179,9 @@ describe('LiveScreen', () => {
       },
     ]);
     const markup = renderInConsole(<LiveScreen />, store);
+    // An ended job's notices are all there are: not "so far".
+    assert.match(markup, /The job reported nothing along the way\./);
+    assert.doesNotMatch(markup, /so far/);
     assert.doesNotMatch(markup, /aria-label="Job controls"/);
     assert.doesNotMatch(markup, /‖ Pause|▶ Resume|Cancel job…|type="range"/);
   });
