@@ -6,19 +6,23 @@ import { parseServerAddress } from '../shared/server-address.js';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
- * Opens a TCP connection to `address` (a cluster_settings entry, host:port).
+ * Opens a TCP connection to `address` (a cluster_settings entry, host:port, or where a profile
+ * says that `node` listens). Errors name `node`, so that they are attributed to the node the
+ * resync knows (a source's failure to that source), and say the address when it differs.
  * @throws ConnectError when the address does not parse or the node refuses;
  * TimeoutError when it does not answer in time.
  */
 export function connectDirect(
   address: string,
   timeoutMs: number = DEFAULT_CONNECT_TIMEOUT_MS,
+  node: string = address,
 ): Promise<Socket> {
+  const at = node === address ? '' : ` at ${address}`;
   const parsed = parseServerAddress(address);
   if (!parsed.ok) {
     return Promise.reject(
-      new ConnectError('BAD_ADDRESS', `cannot connect: ${parsed.reason}`, {
-        node: address,
+      new ConnectError('BAD_ADDRESS', `cannot connect${at}: ${parsed.reason}`, {
+        node,
         command: 'connect',
       }),
     );
@@ -31,9 +35,9 @@ export function connectDirect(
       reject(
         new TimeoutError(
           'CONNECT_TIMEOUT',
-          `no answer within ${timeoutMs} ms; is the node up and reachable?`,
+          `no answer${at} within ${timeoutMs} ms; is the node up and reachable?`,
           {
-            node: address,
+            node,
             command: 'connect',
           },
         ),
@@ -53,9 +57,9 @@ export function connectDirect(
       reject(
         new ConnectError(
           'CONNECT_FAILED',
-          `cannot connect (${error.code ?? error.message})${hint}`,
+          `cannot connect${at} (${error.code ?? error.message})${hint}`,
           {
-            node: address,
+            node,
             command: 'connect',
           },
         ),

@@ -28,5 +28,5 @@ export function connectDirectClient(
   options: DirectConnectorOptions,
 ): Promise<NodeClient> {
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  return openNodeClient(node, () => connectDirect(address, timeoutMs), options);
+  return openNodeClient(node, () => connectDirect(address, timeoutMs, node), options);
 }

@@ -247,14 +247,15 @@ export const NO_PROMPTS = {
 
 /**
  * A cluster profile that reaches each of `nodes` through `sshd` (a tunnel from it to the node's
- * own address), with a known_hosts file of its own holding `sshd`'s key. `remove` deletes that
- * file; `name` names the profile in errors.
+ * own address, or to where `memcachedOf` says it listens), with a known_hosts file of its own
+ * holding `sshd`'s key. `remove` deletes that file; `name` names the profile in errors.
  */
 export function profileThroughSshd(
   sshd: SshdProcess,
   keys: ClientKeys,
   nodes: readonly string[],
   name: string,
+  memcachedOf: (node: string) => string = (node) => node,
 ): { readonly profile: ClusterProfile; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'astaire-profile-'));
   const knownHosts = join(dir, 'known_hosts');
@@ -263,7 +264,7 @@ export function profileThroughSshd(
     JSON.stringify({
       knownHostsFile: knownHosts,
       nodes: Object.fromEntries(
-        nodes.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: node }]),
+        nodes.map((node) => [node, { ...sshAccessTo(sshd, keys), memcached: memcachedOf(node) }]),
       ),
     }),
     name,

@@ -15,8 +15,13 @@ import {
   type ResyncOptions,
   type ResyncSummary,
 } from '../../../core/resync/resync-engine.js';
-import { directConnector, type NodeConnector } from '../../../core/transport/node-connector.js';
+import {
+  connectDirectClient,
+  directConnector,
+  type NodeConnector,
+} from '../../../core/transport/node-connector.js';
 import { profileConnector } from '../../../core/transport/profile-connector.js';
+import { startCutProxy, type CutProxy } from '../../support/cut-proxy.js';
 import type { WriterPool } from '../../support/live-traffic.js';
 import { writeSettingsFile } from '../../support/cli-harness.js';
 import { runAstaire } from '../../support/cli-process.js';
@@ -439,6 +444,127 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
     } finally {
       viaSsh.close();
       await sshd.stop();
+      remove();
+    }
+  });
+
+  // Issue 16, item 11: a blip between the console and the joining node, twice, with batches in
+  // flight. Every source's stream meets it; each waits, reconnects and streams its unfinished
+  // vbuckets again (the inject rule makes a repeat harmless) instead of failing them all.
+  async function targetCutTwice(
+    t: TestContext,
+    seedNumber: number,
+    proxy: CutProxy,
+    connectVia: NodeConnector,
+    name: string,
+  ): Promise<void> {
+    const items = await seedResize(settings, seedNumber, KEYS, VALUE_BYTES);
+    const writers = await startWriters(settings, items, seedNumber);
+    const notices: string[] = [];
+    const cuts: number[] = [];
+    const { result: summary, writes } = await counted(writers, () =>
+      job({
+        connect: connectVia,
+        observer: {
+          onNotice: (message) => notices.push(message),
+          onThroughput: (_, totals) => {
+            const moved = totals.find((n) => n.role === 'target')?.keys ?? 0;
+            if (cuts.length < 2 && moved > 150 * (cuts.length + 1)) cuts.push(proxy.cutAll());
+          },
+        },
+      }).run(),
+    );
+    const stats = await stopWriters(writers);
+    t.diagnostic(
+      `connections to the target cut: ${cuts.join(', ')}; notices:\n${notices.join('\n')}`,
+    );
+    assert.equal(cuts.length, 2, 'the target was cut off twice while it was filled');
+    assert.ok(
+      cuts.every((count) => count > 0),
+      'each cut closed open connections',
+    );
+    assert.equal(stats.errors, 0, stats.firstError);
+    assert.ok(
+      notices.some((m) => /unfinished vbuckets again/.test(m)),
+      notices.join('\n'),
+    );
+    assertComplete(summary, 'resync');
+    assert.deepEqual(summary.failed, [], 'no vbucket failed for the blips');
+    const check = await checkAfterResize(settings, items, writers);
+    assertNewest(t, check);
+    figures(name, writes, check, 2);
+  }
+
+  it('the target’s connections cut twice mid-stream under writers: it reconnects and completes', async (t) => {
+    const proxy = await startCutProxy(target);
+    const options = { timeoutMs: DEADLINE_MS, connectTimeoutMs: DEADLINE_MS };
+    const throughProxy: NodeConnector = (node, purpose) =>
+      node === target ? connectDirectClient(node, proxy.address, options) : connect(node, purpose);
+    try {
+      await targetCutTwice(t, 49, proxy, throughProxy, 'target connections cut (direct)');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('the target lost for good mid-stream: the run fails naming it once the attempts run out', async (t) => {
+    const proxy = await startCutProxy(target);
+    const options = { timeoutMs: DEADLINE_MS, connectTimeoutMs: DEADLINE_MS };
+    const throughProxy: NodeConnector = (node, purpose) =>
+      node === target ? connectDirectClient(node, proxy.address, options) : connect(node, purpose);
+    try {
+      await seedResize(settings, 51, KEYS, VALUE_BYTES);
+      const notices: string[] = [];
+      let lost: Promise<void> | undefined;
+      const summary = await job({
+        connect: throughProxy,
+        observer: {
+          onNotice: (message) => notices.push(message),
+          onThroughput: (_, totals) => {
+            const moved = totals.find((n) => n.role === 'target')?.keys ?? 0;
+            // Nothing listens at the proxy's address any more: every reconnect is refused.
+            if (lost === undefined && moved > 150) lost = proxy.stop();
+          },
+        },
+      }).run();
+      assert.ok(lost !== undefined, 'the target was lost while it was filled');
+      t.diagnostic(`error: ${summary.error?.message}; retries: ${notices.length}`);
+      assert.equal(summary.isComplete, false);
+      assert.equal(summary.tagWritten, false);
+      assert.match(summary.error?.message ?? '', new RegExp(target.replaceAll('.', '\\.')));
+      assert.ok(
+        notices.some((m) => /attempt 4 of 4/.test(m)),
+        `it tried every attempt first:\n${notices.join('\n')}`,
+      );
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('the target’s SSH tunnel cut twice mid-stream under writers: it reconnects and completes', async (t) => {
+    const proxy = await startCutProxy(target);
+    const keys = makeClientKeys();
+    const sshd = await startSshd(keys);
+    // The tunnel to the target ends at the proxy: cutting it closes that tunnel's channel only,
+    // while the SSH connection and the sources' tunnels stay up.
+    const { profile, remove } = profileThroughSshd(
+      sshd,
+      keys,
+      cluster.addresses,
+      'target-cut.profile.json',
+      (node) => (node === target ? proxy.address : node),
+    );
+    const viaSsh = profileConnector(profile, {
+      timeoutMs: DEADLINE_MS,
+      sshConfig: new SSHConfig(),
+      ssh: { prompts: NO_PROMPTS, agentSocket: '' },
+    });
+    try {
+      await targetCutTwice(t, 50, proxy, viaSsh.connect, 'target SSH tunnel cut');
+    } finally {
+      viaSsh.close();
+      await sshd.stop();
+      await proxy.stop();
       remove();
     }
   });
