@@ -4,7 +4,7 @@
  * apart. Strict objects: an unknown field is refused rather than ignored.
  */
 import { z } from 'zod';
-import { GIVE_A_NAME, MAX_CLUSTER_NAME_LENGTH, NAME_TOO_LONG } from '../shared/cluster-name.js';
+import { clusterNameProblem } from '../shared/cluster-name.js';
 import type { Channel, JobRequest, RequestOf, WizardStepRequest } from './contract.js';
 
 export const ID = z.string().min(1).max(200);
@@ -14,9 +14,18 @@ const rate = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 // Clearwater has 128 vbuckets; a cluster may be configured with more, never with 2^16 or more.
 const vbucket = z.number().int().min(0).max(65535);
 
+// The page checks a name by the same shared rule before it saves.
+const clusterName = z
+  .string()
+  .superRefine((name, context) => {
+    const problem = clusterNameProblem(name);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((name) => name.trim());
+
 /** A cluster's definition, as requests carry it and clusters.json stores it. */
 export const CLUSTER_DEFINITION = z.strictObject({
-  name: z.string().trim().min(1, GIVE_A_NAME).max(MAX_CLUSTER_NAME_LENGTH, NAME_TOO_LONG),
+  name: clusterName,
   servers: nodeList,
   newServers: nodeList,
   // A cluster profile is checked by its own parser, which names the offending field.
