@@ -23,13 +23,27 @@ const clusterName = z
   })
   .transform((name) => name.trim());
 
+/**
+ * The deepest a profile goes is 4 (the profile, nodes, a node, its jump list); 8 leaves room. The
+ * limit is checked before anything walks the whole value: the profile parser is handed it as JSON
+ * text, and JSON.stringify of a value nested 100,000 deep overflows the stack.
+ */
+export const MAX_PROFILE_DEPTH = 8;
+
 /** A cluster's definition, as requests carry it and clusters.json stores it. */
 export const CLUSTER_DEFINITION = z.strictObject({
   name: clusterName,
   servers: nodeList,
   newServers: nodeList,
-  // A cluster profile is checked by its own parser, which names the offending field.
-  profile: z.unknown().optional(),
+  // A cluster profile is checked by its own parser, which names the offending field; here only
+  // its shape as a value: plain JSON, no deeper than a profile goes.
+  profile: z
+    .unknown()
+    .superRefine((value, context) => {
+      const problem = jsonShapeProblem(value, MAX_PROFILE_DEPTH);
+      if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 const jobRequest = z.discriminatedUnion('kind', [
@@ -104,6 +118,27 @@ export const REQUEST_SCHEMAS = {
     answer: z.union([z.boolean(), z.string().max(4096), z.null()]),
   }),
 } satisfies { [C in Channel]: z.ZodType<RequestOf<C>> };
+
+/**
+ * Why `value` is not a tree of at most `maxDepth` nested objects and arrays; null when it is. A
+ * value that holds the same object twice is refused too (JSON cannot say that; a structured clone
+ * over IPC can, and shared branches would make the walk exponential).
+ */
+function jsonShapeProblem(value: unknown, maxDepth: number): string | null {
+  const seen = new Set<object>();
+  const walk = (node: unknown, depth: number): string | null => {
+    if (typeof node !== 'object' || node === null) return null;
+    if (depth > maxDepth) return `nested deeper than ${maxDepth} levels; a profile needs 4`;
+    if (seen.has(node)) return 'holds the same object twice; send plain JSON';
+    seen.add(node);
+    for (const child of Object.values(node)) {
+      const problem = walk(child, depth + 1);
+      if (problem !== null) return problem;
+    }
+    return null;
+  };
+  return walk(value, 1);
+}
 
 /** The first problem with a request, as "field: reason", for the error message. */
 export function describeIssue(error: z.ZodError): string {

@@ -34,4 +34,24 @@ describe('cluster definitions', () => {
     assert.ok(parsed.success);
     assert.equal(parsed.data.definition.name, 'site');
   });
+
+  it('refuse a profile nested 100,000 deep with a plain message naming the field', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i += 1) deep = { nodes: deep };
+    assert.match(problemOf(save({ profile: deep })), /^definition\.profile: nested deeper than 8/);
+    let deepArray: unknown = [];
+    for (let i = 0; i < 100_000; i += 1) deepArray = [deepArray];
+    assert.match(problemOf(save({ profile: deepArray })), /^definition\.profile: nested deeper/);
+  });
+
+  it('accept a profile as deep as a real one, and refuse one that holds an object twice', () => {
+    const access = () => ({ via: 'ssh', host: 'h', jump: ['bastion'] });
+    const profile = { defaults: access(), nodes: { '10.0.0.1:11211': access() } };
+    assert.equal(problemOf(save({ profile })), 'accepted');
+    const shared = { via: 'direct' };
+    assert.match(
+      problemOf(save({ profile: { defaults: shared, nodes: { '10.0.0.1:11211': shared } } })),
+      /^definition\.profile: holds the same object twice/,
+    );
+  });
 });
