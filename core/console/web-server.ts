@@ -46,13 +46,12 @@ const HEARTBEAT_MS = 30_000;
 /**
  * The page needs no device, sensor or payment: every powerful feature is off for it and for
  * anything it could frame. Copying to the clipboard is the one it uses (the wizard's settings
- * text), for itself only. A browser ignores the names it does not know (Chromium 156 knows all
- * but bluetooth and web-share), so the list errs on the side of naming more.
+ * text), for itself only. Only names Chromium knows: it warns on the page's console of each one
+ * it does not (bluetooth and web-share, in Chromium 156), and the e2e tests count warnings.
  */
 export const PERMISSIONS_POLICY = [
   'accelerometer=()',
   'autoplay=()',
-  'bluetooth=()',
   'browsing-topics=()',
   'camera=()',
   'captured-surface-control=()',
@@ -84,7 +83,6 @@ export const PERMISSIONS_POLICY = [
   'speaker-selection=()',
   'storage-access=()',
   'usb=()',
-  'web-share=()',
   'window-management=()',
   'xr-spatial-tracking=()',
 ].join(', ');

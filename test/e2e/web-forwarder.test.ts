@@ -2,7 +2,8 @@
  * The README's bastion recipe in real Chromium: the page opened through a forwarder on another
  * loopback port (as `ssh -L 8080:127.0.0.1:PORT bastion` gives), where Host and Origin name the
  * forwarder's port. The page must load, connect its event socket and answer a call, with no
- * console error (a refused socket, a CSP block or a Permissions-Policy Chromium cannot parse).
+ * console error or warning (a refused socket, a CSP block, a Permissions-Policy feature Chromium
+ * does not know).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,7 +48,9 @@ describe('the web console through a port forward', () => {
     const page: Page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+      if (['error', 'warning'].includes(message.type())) {
+        problems.push(`console ${message.type()}: ${message.text()}`);
+      }
     });
     const url = new URL(server.url);
     url.port = String(forwarder.port);

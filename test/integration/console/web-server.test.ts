@@ -290,7 +290,13 @@ describe('web mode', () => {
           `${reply.status}: ${feature}`,
         );
       }
-      for (const feature of ['bluetooth', 'payment', 'clipboard-read', 'display-capture', 'midi']) {
+      for (const feature of [
+        'payment',
+        'clipboard-read',
+        'display-capture',
+        'midi',
+        'fullscreen',
+      ]) {
         assert.match(
           policy,
           new RegExp(`(^|, )${feature}=\\(\\)(,|$)`),
