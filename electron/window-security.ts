@@ -40,10 +40,14 @@ export function withContentSecurityPolicy(
   return { ...headers, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] };
 }
 
-/** Denies every permission (camera, notifications, ...) and sets the policy header. */
+/**
+ * Denies every permission (camera, notifications, ...) and every device (HID, serial, USB; their
+ * checks do not go through the permission handlers) and sets the policy header.
+ */
 export function lockDownSession(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) =>
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
   );

@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { parseClusterProfile, type ClusterProfile } from '../cluster/cluster-profile.js';
 import type { ClusterSettings } from '../cluster/cluster-settings.js';
-import { GIVE_A_NAME } from '../shared/cluster-name.js';
+import { clusterNameProblem } from '../shared/cluster-name.js';
 import { parseServerAddress } from '../shared/server-address.js';
 import type { ClusterDefinition } from './contract.js';
 
@@ -23,7 +23,8 @@ export function checkClusterDefinition(
   const fail = (field: string, message: string): never => {
     throw new ConfigError('CLUSTER_INVALID', `${field}: ${message}`, { file: where });
   };
-  if (definition.name.trim() === '') fail('name', GIVE_A_NAME);
+  const nameProblem = clusterNameProblem(definition.name);
+  if (nameProblem !== null) fail('name', nameProblem);
   if (definition.servers.length === 0) fail('servers', 'list at least one server');
   for (const [field, list] of [
     ['servers', definition.servers],

@@ -4,7 +4,7 @@
  * apart. Strict objects: an unknown field is refused rather than ignored.
  */
 import { z } from 'zod';
-import { GIVE_A_NAME, MAX_CLUSTER_NAME_LENGTH, NAME_TOO_LONG } from '../shared/cluster-name.js';
+import { clusterNameProblem } from '../shared/cluster-name.js';
 import type { Channel, JobRequest, RequestOf, WizardStepRequest } from './contract.js';
 
 export const ID = z.string().min(1).max(200);
@@ -14,13 +14,36 @@ const rate = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 // Clearwater has 128 vbuckets; a cluster may be configured with more, never with 2^16 or more.
 const vbucket = z.number().int().min(0).max(65535);
 
+// The page checks a name by the same shared rule before it saves.
+const clusterName = z
+  .string()
+  .superRefine((name, context) => {
+    const problem = clusterNameProblem(name);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((name) => name.trim());
+
+/**
+ * The deepest a profile goes is 4 (the profile, nodes, a node, its jump list); 8 leaves room. The
+ * limit is checked before anything walks the whole value: the profile parser is handed it as JSON
+ * text, and JSON.stringify of a value nested 100,000 deep overflows the stack.
+ */
+export const MAX_PROFILE_DEPTH = 8;
+
 /** A cluster's definition, as requests carry it and clusters.json stores it. */
 export const CLUSTER_DEFINITION = z.strictObject({
-  name: z.string().trim().min(1, GIVE_A_NAME).max(MAX_CLUSTER_NAME_LENGTH, NAME_TOO_LONG),
+  name: clusterName,
   servers: nodeList,
   newServers: nodeList,
-  // A cluster profile is checked by its own parser, which names the offending field.
-  profile: z.unknown().optional(),
+  // A cluster profile is checked by its own parser, which names the offending field; here only
+  // its shape as a value: plain JSON, no deeper than a profile goes.
+  profile: z
+    .unknown()
+    .superRefine((value, context) => {
+      const problem = jsonShapeProblem(value, MAX_PROFILE_DEPTH);
+      if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 const jobRequest = z.discriminatedUnion('kind', [
@@ -95,6 +118,27 @@ export const REQUEST_SCHEMAS = {
     answer: z.union([z.boolean(), z.string().max(4096), z.null()]),
   }),
 } satisfies { [C in Channel]: z.ZodType<RequestOf<C>> };
+
+/**
+ * Why `value` is not a tree of at most `maxDepth` nested objects and arrays; null when it is. A
+ * value that holds the same object twice is refused too (JSON cannot say that; a structured clone
+ * over IPC can, and shared branches would make the walk exponential).
+ */
+function jsonShapeProblem(value: unknown, maxDepth: number): string | null {
+  const seen = new Set<object>();
+  const walk = (node: unknown, depth: number): string | null => {
+    if (typeof node !== 'object' || node === null) return null;
+    if (depth > maxDepth) return `nested deeper than ${maxDepth} levels; a profile needs 4`;
+    if (seen.has(node)) return 'holds the same object twice; send plain JSON';
+    seen.add(node);
+    for (const child of Object.values(node)) {
+      const problem = walk(child, depth + 1);
+      if (problem !== null) return problem;
+    }
+    return null;
+  };
+  return walk(value, 1);
+}
 
 /** The first problem with a request, as "field: reason", for the error message. */
 export function describeIssue(error: z.ZodError): string {

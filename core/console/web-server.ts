@@ -15,11 +15,11 @@ import { isIP, type Socket } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ConfigError, LocalIoError, UsageError, toErrorPayload } from '../errors.js';
-import { dispatch, type ConsoleBackend } from './console-backend.js';
-import type { InvokeResult } from './contract.js';
+import { ConfigError, LocalIoError } from '../errors.js';
+import type { ConsoleBackend } from './console-backend.js';
 import { EventBatcher } from './event-batcher.js';
 import { admit, isLoopbackAddress, type AdmissionPolicy } from './web-admission.js';
+import { answerCall } from './web-calls.js';
 
 export interface WebConsoleOptions {
   readonly backend: ConsoleBackend;
@@ -39,11 +39,53 @@ export interface WebConsole {
 }
 
 export const DEFAULT_PAGE_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
-const MAX_REQUEST_BYTES = 1024 * 1024;
 // A renderer that cannot keep up is dropped rather than buffered without bound; it reconnects
 // and fetches the state afresh.
 const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
+/**
+ * The page needs no device, sensor or payment: every powerful feature is off for it and for
+ * anything it could frame. Copying to the clipboard is the one it uses (the wizard's settings
+ * text), for itself only. Only names Chromium knows: it warns on the page's console of each one
+ * it does not (bluetooth and web-share, in Chromium 156), and the e2e tests count warnings.
+ */
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()',
+  'autoplay=()',
+  'browsing-topics=()',
+  'camera=()',
+  'captured-surface-control=()',
+  'clipboard-read=()',
+  'clipboard-write=(self)',
+  'compute-pressure=()',
+  'digital-credentials-get=()',
+  'display-capture=()',
+  'encrypted-media=()',
+  'fullscreen=()',
+  'gamepad=()',
+  'geolocation=()',
+  'gyroscope=()',
+  'hid=()',
+  'identity-credentials-get=()',
+  'idle-detection=()',
+  'keyboard-map=()',
+  'local-fonts=()',
+  'magnetometer=()',
+  'microphone=()',
+  'midi=()',
+  'otp-credentials=()',
+  'payment=()',
+  'picture-in-picture=()',
+  'publickey-credentials-create=()',
+  'publickey-credentials-get=()',
+  'screen-wake-lock=()',
+  'serial=()',
+  'speaker-selection=()',
+  'storage-access=()',
+  'usb=()',
+  'window-management=()',
+  'xr-spatial-tracking=()',
+].join(', ');
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -85,15 +127,12 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const hostPart = isIP(host) === 6 ? `[${host}]` : host;
-  const policy: AdmissionPolicy = {
-    token,
-    hosts: new Set([`${hostPart}:${port}`, `localhost:${port}`].map((h) => h.toLowerCase())),
-  };
-  const headers = securityHeaders(`${hostPart}:${port}`);
+  const policy: AdmissionPolicy = { token };
+  const ownHost = `${hostPart}:${port}`;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('request', (request, response) => {
-    void serveHttp(request, response, options.backend, policy, headers, pageFiles);
+    void serveHttp(request, response, options.backend, policy, ownHost, pageFiles);
   });
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const admission = admit(describe(request), policy);
@@ -148,11 +187,14 @@ async function serveHttp(
   response: ServerResponse,
   backend: ConsoleBackend,
   policy: AdmissionPolicy,
-  headers: Readonly<Record<string, string>>,
+  ownHost: string,
   pageFiles: ReadonlyMap<string, Buffer>,
 ): Promise<void> {
-  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   const admission = admit(describe(request), policy);
+  // The page opens its event socket at the host it was loaded from, which is the tunnel's or
+  // forwarder's when there is one; an admitted Host is a loopback name, safe to repeat here.
+  const headers = securityHeaders(admission.ok ? (request.headers.host ?? ownHost) : ownHost);
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   if (!admission.ok) return refuse(response, admission.status, admission.reason);
   if (!admission.hasSlash) {
     // The page's own files and calls are relative to it, so its URL must end in a slash.
@@ -174,59 +216,6 @@ async function serveHttp(
     'Content-Length': file.length,
   });
   response.end(request.method === 'HEAD' ? undefined : file);
-}
-
-async function answerCall(
-  request: IncomingMessage,
-  response: ServerResponse,
-  backend: ConsoleBackend,
-  channel: string,
-): Promise<void> {
-  let result: InvokeResult<unknown>;
-  let status = 200;
-  try {
-    // A JSON content type makes a cross-site form unable to post here without a preflight.
-    if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) {
-      throw new UsageError('BAD_REQUEST', `${channel}: send the request as application/json`);
-    }
-    const body = await readBody(request, channel);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body === '' ? 'null' : body);
-    } catch (error) {
-      throw new UsageError('BAD_REQUEST', `${channel}: not JSON: ${(error as Error).message}`);
-    }
-    // Channel names are plain ASCII (domain:verb): the path segment is taken as it is, and an
-    // unknown one is refused by name.
-    result = await dispatch(backend, channel, parsed);
-  } catch (error) {
-    status = 400;
-    result = { ok: false, error: toErrorPayload(error) };
-  }
-  const text = JSON.stringify(result);
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-function readBody(request: IncomingMessage, channel: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        reject(new UsageError('BAD_REQUEST', `${channel}: the request is larger than 1 MiB`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function refuse(response: ServerResponse, status: number, reason: string): void {
@@ -255,6 +244,7 @@ function securityHeaders(hostAndPort: string): Readonly<Record<string, string>> 
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': PERMISSIONS_POLICY,
   };
 }
 

@@ -82,7 +82,8 @@ async function invokeOverHttp<C extends Channel>(
     // A proxy's error page, or a server stopped mid-answer: the status is all there is to say.
     body = undefined;
   }
-  // An error envelope comes with a 4xx or 5xx status; it is still the service's own answer.
+  // A refused call's envelope comes with a 4xx status (core/console/web-calls.ts has the table);
+  // it is still the service's own answer, read like any other.
   return unwrapResult(channel, body, `the console service (HTTP ${response.status})`);
 }
 

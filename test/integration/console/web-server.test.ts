@@ -17,6 +17,7 @@ import type { EventBatch } from '../../../core/console/contract.js';
 import { startWebConsole, type WebConsole } from '../../../core/console/web-server.js';
 import { AstaireError } from '../../../core/errors.js';
 import { packageVersion } from '../../../core/util/package-version.js';
+import { startTcpForwarder } from '../../support/tcp-forwarder.js';
 
 interface Reply {
   readonly status: number;
@@ -171,7 +172,7 @@ describe('web mode', () => {
       },
     );
     assert.equal(wrongToken.status, 403);
-    for (const other of ['http://evil.example', `http://127.0.0.1:${web.port + 1}`, 'null']) {
+    for (const other of ['http://evil.example', `http://evil.example:${web.port}`, 'null']) {
       assert.equal((await call('clusters:list', null, { Origin: other })).status, 403, other);
     }
     assert.equal(
@@ -183,7 +184,8 @@ describe('web mode', () => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
       body: 'a=b',
     });
-    assert.equal(form.status, 400);
+    assert.equal(form.status, 415);
+    assert.equal(JSON.parse(form.body).error.code, 'UNSUPPORTED_MEDIA_TYPE');
     assert.equal((await send(`${base}api/clusters:list`)).status, 405);
     // None of it reached the service.
     assert.deepEqual(JSON.parse((await call('clusters:list', null)).body), { ok: true, value: [] });
@@ -207,6 +209,181 @@ describe('web mode', () => {
     assert.equal(await openSocket(`${root}/s/${token.slice(2)}/events`, origin), 403);
     assert.equal(await openSocket(eventsUrl, 'http://evil.example'), 403);
     assert.equal(await openSocket(eventsUrl.replace('events', 'other'), origin), 404);
+  });
+
+  it('serves the page, calls and events through a forwarder on another port (the bastion recipe)', async () => {
+    const forwarder = await startTcpForwarder(web.port);
+    try {
+      assert.notEqual(forwarder.port, web.port);
+      const forwarded = `http://127.0.0.1:${forwarder.port}`;
+      const pageUrl = `${forwarded}/s/${token}/`;
+      const page = await send(pageUrl);
+      assert.equal(page.status, 200);
+      assert.match(page.body, /<title>t<\/title>/);
+      // The page opens its socket at the address it was loaded from: the forwarder's.
+      assert.match(
+        String(page.headers['content-security-policy']),
+        new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${forwarder.port};`),
+      );
+      assert.equal((await send(`${pageUrl}app.js`)).status, 200);
+      const json = { 'Content-Type': 'application/json', Origin: forwarded };
+      const list = await send(`${pageUrl}api/clusters:list`, {
+        method: 'POST',
+        headers: json,
+        body: 'null',
+      });
+      assert.equal(list.status, 200);
+      assert.equal(JSON.parse(list.body).ok, true);
+      const viaLocalhost = await send(`${pageUrl}api/app:info`, {
+        method: 'POST',
+        headers: {
+          ...json,
+          Host: `localhost:${forwarder.port}`,
+          Origin: `http://localhost:${forwarder.port}`,
+        },
+        body: 'null',
+      });
+      assert.equal(viaLocalhost.status, 200);
+      const socket = await openSocket(
+        `ws://127.0.0.1:${forwarder.port}/s/${token}/events`,
+        forwarded,
+      );
+      assert.ok(socket instanceof WebSocket, `the socket was refused: ${String(socket)}`);
+      socket.close();
+
+      // A rebinding page names its own domain, whatever port it uses; other pages are still refused.
+      const rebound = await send(pageUrl, { headers: { Host: `evil.example:${forwarder.port}` } });
+      assert.equal(rebound.status, 421);
+      assert.doesNotMatch(rebound.body, /<title>/);
+      const otherPage = await send(`${pageUrl}api/clusters:list`, {
+        method: 'POST',
+        headers: { ...json, Origin: 'http://evil.example' },
+        body: 'null',
+      });
+      assert.equal(otherPage.status, 403);
+      assert.equal(
+        await openSocket(
+          `ws://127.0.0.1:${forwarder.port}/s/${token}/events`,
+          'http://evil.example',
+        ),
+        403,
+      );
+    } finally {
+      await forwarder.close();
+    }
+  });
+
+  it('denies every powerful feature (Permissions-Policy) on the page, its files, calls and refusals', async () => {
+    const replies = [
+      await send(base),
+      await send(`${base}app.js`),
+      await call('app:info', null),
+      await call('nodes:format', null),
+      await send(`http://127.0.0.1:${web.port}/`),
+    ];
+    for (const reply of replies) {
+      const policy = String(reply.headers['permissions-policy']);
+      for (const feature of ['camera', 'microphone', 'geolocation', 'usb', 'serial', 'hid']) {
+        assert.match(
+          policy,
+          new RegExp(`(^|, )${feature}=\\(\\)(,|$)`),
+          `${reply.status}: ${feature}`,
+        );
+      }
+      for (const feature of [
+        'payment',
+        'clipboard-read',
+        'display-capture',
+        'midi',
+        'fullscreen',
+      ]) {
+        assert.match(
+          policy,
+          new RegExp(`(^|, )${feature}=\\(\\)(,|$)`),
+          `${reply.status}: ${feature}`,
+        );
+      }
+    }
+  });
+
+  it('answers a body over 1 MiB with 413 and a JSON error, then serves the next call', async () => {
+    const bodies = [
+      // Declared up front, and sent without a length (chunked), where the size shows only later.
+      { headers: {}, body: JSON.stringify({ text: 'x'.repeat(2 * 1024 * 1024) }) },
+      {
+        headers: { 'Transfer-Encoding': 'chunked' },
+        body: JSON.stringify({ text: 'y'.repeat(3 * 1024 * 1024) }),
+      },
+    ];
+    for (const { headers, body } of bodies) {
+      const reply = await send(`${base}api/clusters:import-settings`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: origin, ...headers },
+        body,
+      });
+      assert.equal(reply.status, 413);
+      assert.match(String(reply.headers['content-type']), /^application\/json/);
+      const parsed = JSON.parse(reply.body) as {
+        ok: boolean;
+        error: { code: string; message: string };
+      };
+      assert.equal(parsed.ok, false);
+      assert.equal(parsed.error.code, 'REQUEST_TOO_LARGE');
+      assert.match(parsed.error.message, /^clusters:import-settings: .*larger than 1 MiB/);
+    }
+    assert.equal((await call('app:info', null)).status, 200);
+  });
+
+  it('answers each refusal of a call with its own status and a JSON error', async () => {
+    const cases: [number, string, Promise<Reply>][] = [
+      [404, 'UNKNOWN_CHANNEL', call('nodes:format', null)],
+      [400, 'BAD_REQUEST', call('clusters:remove', { id: 3 })],
+      [
+        400,
+        'BAD_REQUEST',
+        send(`${base}api/clusters:list`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: origin },
+          body: '{not json',
+        }),
+      ],
+      [
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        send(`${base}api/clusters:list`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain', Origin: origin },
+          body: 'null',
+        }),
+      ],
+    ];
+    for (const [status, code, pending] of cases) {
+      const reply = await pending;
+      assert.equal(reply.status, status, code);
+      assert.match(String(reply.headers['content-type']), /^application\/json/);
+      assert.equal((JSON.parse(reply.body) as { error: { code: string } }).error.code, code);
+    }
+  });
+
+  it('refuses a profile nested 100,000 deep with a 400 naming the field', async () => {
+    for (const [open, close] of [
+      ['[', ']'],
+      ['{"a":', '}'],
+    ] as const) {
+      const profile = open.repeat(100_000) + '1' + close.repeat(100_000);
+      const reply = await send(`${base}api/clusters:save`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: origin },
+        body: `{"definition":{"name":"deep","servers":["127.0.0.1:11211"],"newServers":[],"profile":${profile}}}`,
+      });
+      assert.equal(reply.status, 400, reply.body);
+      const { error } = JSON.parse(reply.body) as { error: { code: string; message: string } };
+      assert.equal(error.code, 'BAD_REQUEST');
+      assert.match(
+        error.message,
+        /^clusters:save: definition\.profile: nested deeper than 8 levels/,
+      );
+    }
   });
 
   it('will not listen anywhere but loopback', async () => {

@@ -7,7 +7,7 @@ import {
 } from '../../../core/console/web-admission.js';
 
 const TOKEN = 'c2Vzc2lvbi10b2tlbi1mb3ItdGVzdHM';
-const POLICY = { token: TOKEN, hosts: new Set(['127.0.0.1:8080', 'localhost:8080']) };
+const POLICY = { token: TOKEN };
 const GOOD: AdmissionRequest = {
   remoteAddress: '127.0.0.1',
   host: '127.0.0.1:8080',
@@ -70,7 +70,10 @@ describe('admit', () => {
   it('refuses other pages (wrong Origin)', () => {
     for (const origin of [
       'http://evil.example',
-      'http://127.0.0.1:9999',
+      'http://evil.example:8080',
+      'http://127.0.0.1.evil.example:8080',
+      'http://localhost.evil.example',
+      'http://user@127.0.0.1:8080',
       'https://127.0.0.1:8080',
       'null',
       'file://',
@@ -80,8 +83,35 @@ describe('admit', () => {
     }
   });
 
-  it('refuses host names that are not ours (DNS rebinding)', () => {
-    for (const host of ['evil.example:8080', '127.0.0.1:9999', undefined]) {
+  it('admits a loopback page on any port: the port a tunnel or forwarder listens on', () => {
+    for (const [host, origin] of [
+      ['127.0.0.1:9999', 'http://127.0.0.1:9999'],
+      ['localhost:8080', 'http://localhost:8080'],
+      ['LocalHost:1', 'http://LOCALHOST:1'],
+      ['[::1]:8080', 'http://[::1]:8080'],
+      ['127.4.5.6:443', 'http://127.4.5.6:443'],
+      ['127.0.0.1', 'http://127.0.0.1'],
+    ] as const) {
+      assert.equal(admit({ ...GOOD, host, origin }, POLICY).ok, true, host);
+    }
+  });
+
+  it('refuses host names that are not loopback literals or localhost (DNS rebinding)', () => {
+    for (const host of [
+      'evil.example:8080',
+      'evil.example',
+      '127.0.0.1.nip.io:8080',
+      'localhost.evil.example:8080',
+      '127.1:8080',
+      '127.0.0.1:0',
+      '127.0.0.1:65536',
+      '127.0.0.1:',
+      '[::2]:8080',
+      '[::1]x:8080',
+      'user@127.0.0.1:8080',
+      '',
+      undefined,
+    ]) {
       const result = admit({ ...GOOD, host, origin: undefined }, POLICY);
       assert.ok(!result.ok && result.status === 421, String(host));
     }

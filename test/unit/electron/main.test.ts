@@ -93,6 +93,7 @@ const openedExternally: string[] = [];
 const session = {
   permissionRequest: undefined as unknown,
   permissionCheck: undefined as unknown,
+  devicePermission: undefined as unknown,
   headers: undefined as unknown,
 };
 
@@ -110,6 +111,7 @@ Object.assign(globalThis, {
       defaultSession: {
         setPermissionRequestHandler: (handler: unknown) => (session.permissionRequest = handler),
         setPermissionCheckHandler: (handler: unknown) => (session.permissionCheck = handler),
+        setDevicePermissionHandler: (handler: unknown) => (session.devicePermission = handler),
         webRequest: { onHeadersReceived: (handler: unknown) => (session.headers = handler) },
       },
     },
@@ -178,12 +180,23 @@ describe('electron/main.js', () => {
     assert.deepEqual(openedExternally, ['https://example.com/']);
   });
 
-  it('denies every permission and adds the policy header to responses', () => {
+  it('denies every permission and device and adds the policy header to responses', () => {
     const granted: boolean[] = [];
     const request = session.permissionRequest as (...args: unknown[]) => void;
-    request(window.webContents, 'media', (ok: boolean) => granted.push(ok), {});
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'hid', 'openExternal']) {
+      request(window.webContents, permission, (ok: boolean) => granted.push(ok), {});
+    }
     const check = session.permissionCheck as (...args: unknown[]) => boolean;
-    assert.deepEqual([...granted, check(null, 'notifications', 'file:///', {})], [false, false]);
+    const device = session.devicePermission as (details: unknown) => boolean;
+    assert.deepEqual(
+      [
+        ...granted,
+        check(null, 'notifications', 'file:///', {}),
+        device({ deviceType: 'usb', origin: 'file:///', device: {} }),
+        device({ deviceType: 'serial', origin: 'file:///', device: {} }),
+      ],
+      [false, false, false, false, false, false, false, false],
+    );
     const onHeaders = session.headers as (details: unknown, callback: (r: unknown) => void) => void;
     let response: { responseHeaders?: Record<string, string[]> } = {};
     onHeaders(
