@@ -8,6 +8,7 @@
  * runs in the fork's place. Each is started the way its kind is.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Socket } from 'node:net';
@@ -71,6 +72,11 @@ export interface MemcachedProcess {
   stop(): Promise<void>;
   /** Sends a signal to the current process (SIGKILL, SIGSTOP, SIGCONT, ...). */
   signal(sig: NodeJS.Signals): void;
+  /**
+   * SIGSTOP, resolved once every thread of the process is stopped: kill() returns when the signal
+   * is queued, and on a loaded machine a worker thread can still answer a request sent just after.
+   */
+  freeze(): Promise<void>;
   /** Stops the process if running and starts an empty one on the same address and options. */
   restart(): Promise<void>;
 }
@@ -186,6 +192,21 @@ class ManagedMemcached implements MemcachedProcess {
       throw new Error(`memcached at ${this.address} (pid ${this.pid}) is not running`);
     }
     process.kill(this.pid, sig);
+  }
+
+  async freeze(): Promise<void> {
+    this.signal('SIGSTOP');
+    const tasks = `/proc/${this.pid}/task`;
+    const deadline = Date.now() + 5000;
+    const isStopped = (task: string) => {
+      // The state follows the command name, which is in parentheses: "pid (name) T ...".
+      const stat = readFileSync(`${tasks}/${task}/stat`, 'utf8');
+      return /^[tT]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
+    };
+    while (!readdirSync(tasks).every(isStopped)) {
+      if (Date.now() > deadline) throw new Error(`memcached at ${this.address} did not stop`);
+      await sleep(5);
+    }
   }
 
   async restart(): Promise<void> {

@@ -95,7 +95,7 @@ describe('MemcachedConnection faults against a real memcached', () => {
     await withMemcached({ client: { window: 8 } }, async ({ server, client }) => {
       assert.match(await client.version(), /^\d/);
       // Stopped first, so that the requests are certainly still pending when it dies.
-      server.signal('SIGSTOP');
+      await server.freeze();
       const requests = sendMixedRequests(client, 20);
       await sleep(50);
       assert.equal(client.connection.inFlight, 8, 'the window is full, the rest wait for a slot');
@@ -116,7 +116,8 @@ describe('MemcachedConnection faults against a real memcached', () => {
   it('a memcached stopped with SIGSTOP past the deadline gives a TimeoutError, never early', async () => {
     await withMemcached({ client: { timeoutMs: 300 } }, async ({ server, client }) => {
       await client.set(Buffer.from('k'), Buffer.from('v'), NO_EXPIRY);
-      server.signal('SIGSTOP');
+      // Every thread stopped before the requests go: else one could still answer the first.
+      await server.freeze();
       const startedAt = Date.now();
       const requests = [client.get(Buffer.from('k')), client.version(), client.stats()];
       const errors = await allReject(
