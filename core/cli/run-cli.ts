@@ -21,6 +21,7 @@ import {
   runPushSettingsCommand,
   runReloadCommand,
 } from './commands/push-settings-command.js';
+import { ownEntry } from '../shared/own-entry.js';
 
 interface Command {
   readonly summary: string;
@@ -115,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     // The original Astaire usage, `astaire <target> <cluster_settings>`, still works.
     if (
-      COMMANDS[name] === undefined &&
+      ownEntry(COMMANDS, name) === undefined &&
       !name.startsWith('-') &&
       args[0] !== undefined &&
       !args[0].startsWith('-')
@@ -123,7 +124,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const [settingsFile, ...rest] = args;
       return await runResyncCommand(['--target', name, '--settings', settingsFile, ...rest], io);
     }
-    const command = COMMANDS[name];
+    const command = ownEntry(COMMANDS, name);
     if (command === undefined) {
       throw new UsageError(
         'UNKNOWN_COMMAND',

@@ -21,6 +21,7 @@
 import { ConfigError } from '../errors.js';
 import { parseServerAddress } from '../shared/server-address.js';
 import { parseJsonFile } from '../util/parse-json-file.js';
+import { ownEntry } from '../shared/own-entry.js';
 
 export interface DirectAccess {
   readonly via: 'direct';
@@ -118,7 +119,7 @@ export function settingsPathFor(profile: ClusterProfile, node: string): string {
 
 /** How to reach `node` (a cluster_settings entry): its own access, else the defaults. */
 export function accessFor(profile: ClusterProfile, node: string): NodeAccess {
-  return profile.nodes[node] ?? profile.defaults;
+  return ownEntry(profile.nodes, node) ?? profile.defaults;
 }
 
 type Fail = (field: string, message: string) => never;

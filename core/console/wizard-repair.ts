@@ -10,6 +10,7 @@ import { computeWorklists } from '../cluster/worklist.js';
 import { UsageError } from '../errors.js';
 import type { JobRequest, WizardRepair } from './contract.js';
 import type { VerifyOutcome, WizardRecord } from './wizard-state.js';
+import { ownEntry } from '../shared/own-entry.js';
 
 /** What the blockers box offers for `record`; undefined when the blockers list no vbucket. */
 export function repairOffer(record: WizardRecord): WizardRepair | undefined {
@@ -70,7 +71,7 @@ export function repairRequests(
   const requests: Extract<JobRequest, { kind: 'resync' }>[] = [];
   for (const target of targets) {
     const worklist = worklists.get(target);
-    const wanted = new Set([...fromVerify, ...(resync.unresolved[target] ?? [])]);
+    const wanted = new Set([...fromVerify, ...(ownEntry(resync.unresolved, target) ?? [])]);
     const vbuckets = [...wanted].filter((v) => worklist?.has(v) === true).sort((a, b) => a - b);
     if (vbuckets.length === 0) continue;
     requests.push({

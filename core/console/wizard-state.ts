@@ -15,6 +15,7 @@ import type {
   WizardStepNumber,
 } from './contract.js';
 import { failedVerify, repairOffer, resyncedSince } from './wizard-repair.js';
+import { ownEntry } from '../shared/own-entry.js';
 
 /** Each step in a few words, for messages and the activity log. */
 export const STEP_NAMES: Readonly<Record<WizardStepNumber, string>> = {
@@ -361,7 +362,7 @@ export function retryEnded(record: WizardRecord, job: JobSummary, now: string): 
     return base;
   }
   const streamed = job.vbuckets === undefined ? undefined : new Set(job.vbuckets);
-  const before = resync.unresolved[target] ?? [];
+  const before = ownEntry(resync.unresolved, target) ?? [];
   const left = streamed === undefined ? [] : before.filter((v) => !streamed.has(v));
   const unresolved = { ...resync.unresolved, [target]: left };
   if (left.length === 0) delete unresolved[target];

@@ -20,6 +20,7 @@ import {
   type MetaSetOptions,
 } from './encode.js';
 import { toWireKey, type WireKey } from './key-encoding.js';
+import { ownEntry } from '../shared/own-entry.js';
 
 /** What a meta get found. */
 export interface ItemMeta {
@@ -261,7 +262,7 @@ export class MemcachedClient {
   }
 
   private storeOutcome(command: string, reply: Reply): StoreOutcome {
-    const outcome = reply.kind === 'meta' ? STORE_OUTCOME[reply.code] : undefined;
+    const outcome = reply.kind === 'meta' ? ownEntry(STORE_OUTCOME, reply.code) : undefined;
     if (outcome === undefined) throw this.unexpected(command, reply);
     return outcome;
   }

@@ -43,23 +43,33 @@ export function fingerprint(key: HostKey): string {
   return 'SHA256:' + createHash('sha256').update(key.blob).digest('base64').replace(/=+$/, '');
 }
 
-/** The name known_hosts uses for a host: `host` on port 22, `[host]:port` otherwise. */
+/**
+ * The name known_hosts uses for a host: `host` on port 22, `[host]:port` otherwise, lower-cased
+ * as `ssh` lower-cases it before looking it up or hashing it (a hashed entry compares exactly).
+ */
 export function knownHostsName(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
+  const lower = host.toLowerCase();
+  return port === 22 ? lower : `[${lower}]:${port}`;
 }
 
 /**
- * Checks `key` for `host`:`port` against the files, in order. A revoked key is refused wherever it
+ * The types of key the files hold for `name` (as `knownHostsName` gives it, or a HostKeyAlias),
+ * revoked and certificate-authority lines aside: what the server should be asked for first.
+ */
+export function knownKeyTypes(files: readonly string[], name: string): string[] {
+  const types = files
+    .flatMap(readKnownHosts)
+    .filter((line) => line.marker === '' && matchesHost(line.patterns, name))
+    .map((line) => line.type);
+  return [...new Set(types)];
+}
+
+/**
+ * Checks `key` for `name` (as `knownHostsName` gives it, or a HostKeyAlias) against the files. A revoked key is refused wherever it
  * is listed; a key the files hold for this host is trusted; a different key of the same type means
  * the host key changed (refuse, naming where the old one is); anything else is unknown (ask).
  */
-export function checkHostKey(
-  files: readonly string[],
-  host: string,
-  port: number,
-  key: HostKey,
-): HostKeyCheck {
-  const name = knownHostsName(host, port);
+export function checkHostKey(files: readonly string[], name: string, key: HostKey): HostKeyCheck {
   const lines = files.flatMap(readKnownHosts);
   const sameKey = (line: KnownHostsLine) => line.type === key.type && line.blob.equals(key.blob);
 
@@ -77,9 +87,9 @@ export function checkHostKey(
 }
 
 /** Records a key the operator confirmed, hashed as Debian's `ssh` does (HashKnownHosts yes). */
-export function addKnownHost(file: string, host: string, port: number, key: HostKey): void {
+export function addKnownHost(file: string, name: string, key: HostKey): void {
   const salt = randomBytes(20);
-  const hash = createHmac('sha1', salt).update(knownHostsName(host, port)).digest();
+  const hash = createHmac('sha1', salt).update(name).digest();
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   appendFileSync(
     file,

@@ -37,18 +37,21 @@ export function profileConnector(
   options: ProfileConnectorOptions,
 ): ProfileConnector {
   const sessions = new Map<string, Promise<SshSession>>();
+  // Files the caller or the profile names win over ~/.ssh/config's, as `ssh -o` would.
+  const fixedKnownHostsFiles =
+    options.ssh.knownHostsFiles ??
+    (profile.knownHostsFile === undefined ? undefined : [profile.knownHostsFile]);
   const sshOptions: SshSessionOptions = {
     ...options.ssh,
-    knownHostsFiles:
-      options.ssh.knownHostsFiles ??
-      (profile.knownHostsFile === undefined
-        ? [DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH]
-        : [profile.knownHostsFile]),
+    knownHostsFiles: fixedKnownHostsFiles ?? [DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH],
   };
 
   const routeFor = (node: string): SshRoute | undefined => {
     const access = accessFor(profile, node);
-    return access.via === 'ssh' ? resolveSshRoute(node, access, options.sshConfig) : undefined;
+    if (access.via !== 'ssh') return undefined;
+    const route = resolveSshRoute(node, access, options.sshConfig);
+    if (fixedKnownHostsFiles === undefined) return route;
+    return { ...route, hops: route.hops.map(({ knownHosts: _fromConfig, ...hop }) => hop) };
   };
 
   const session = (route: SshRoute): Promise<SshSession> => {

@@ -9,7 +9,8 @@ import type SSHConfig from 'ssh-config';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_MEMCACHED_BEHIND_SSH, type SshAccess } from '../cluster/cluster-profile.js';
 import { parseServerAddress, type ServerAddress } from '../shared/server-address.js';
-import { sshDefaultsFor } from './ssh-config.js';
+import { DEFAULT_KNOWN_HOSTS_PATH, GLOBAL_KNOWN_HOSTS_PATH } from './known-hosts.js';
+import { sshDefaultsFor, type SshHostDefaults, type StrictHostKeyChecking } from './ssh-config.js';
 
 export interface SshHop {
   /** The name the operator gave (an alias or an address), for messages. */
@@ -19,6 +20,21 @@ export interface SshHop {
   readonly port: number;
   readonly user: string;
   readonly identityFiles: readonly string[];
+  /**
+   * The known_hosts files ~/.ssh/config names for this host (UserKnownHostsFile, then
+   * GlobalKnownHostsFile), new keys recorded in `record`; absent: the session's own files.
+   */
+  readonly knownHosts?: HopKnownHosts;
+  /** StrictHostKeyChecking from ~/.ssh/config; absent: ask. */
+  readonly strictHostKeyChecking?: StrictHostKeyChecking;
+  /** HostKeyAlias from ~/.ssh/config: the name known_hosts holds this host's key under. */
+  readonly hostKeyAlias?: string;
+}
+
+export interface HopKnownHosts {
+  readonly files: readonly string[];
+  /** Where a newly trusted key is written; undefined when UserKnownHostsFile is none. */
+  readonly record: string | undefined;
 }
 
 export interface SshRoute {
@@ -83,6 +99,7 @@ function chain(
     port: spec.port ?? defaults.port ?? 22,
     user: spec.user ?? defaults.user ?? userInfo().username,
     identityFiles: spec.identityFiles ?? [...(defaults.identityFiles ?? [])],
+    ...hostKeyOptions(defaults),
   };
   const hopsBefore = jump ?? defaults.proxyJump ?? [];
   const before: SshHop[] = [];
@@ -93,6 +110,31 @@ function chain(
     before.push(...chain(parseHopText(text), ownJump, config, depth + 1 + before.length, node));
   });
   return [...before, hop];
+}
+
+/** What ~/.ssh/config says about checking a hop's host key; nothing when it says nothing. */
+function hostKeyOptions(
+  defaults: SshHostDefaults,
+): Pick<SshHop, 'knownHosts' | 'strictHostKeyChecking' | 'hostKeyAlias'> {
+  const { userKnownHostsFiles: user, globalKnownHostsFiles: global } = defaults;
+  // Either directive alone leaves the other at ssh's default, as in ssh_config(5).
+  const knownHosts =
+    user === undefined && global === undefined
+      ? undefined
+      : {
+          files: [
+            ...(user ?? [DEFAULT_KNOWN_HOSTS_PATH]),
+            ...(global ?? [GLOBAL_KNOWN_HOSTS_PATH]),
+          ],
+          record: (user ?? [DEFAULT_KNOWN_HOSTS_PATH])[0],
+        };
+  return {
+    ...(knownHosts === undefined ? {} : { knownHosts }),
+    ...(defaults.strictHostKeyChecking === undefined
+      ? {}
+      : { strictHostKeyChecking: defaults.strictHostKeyChecking }),
+    ...(defaults.hostKeyAlias === undefined ? {} : { hostKeyAlias: defaults.hostKeyAlias }),
+  };
 }
 
 /** "[user@]host[:port]", the form of ProxyJump and of `ssh -J`. */

@@ -3,8 +3,9 @@
  * connection carried over a direct-tcpip channel of the one before. On the last hop it opens
  * tunnels (direct-tcpip channels, one per memcached connection) and runs commands.
  *
- * Every hop's host key is checked against known_hosts before anything else is sent: an unknown key
- * is shown to the caller (`confirmHostKey`) and recorded only on yes; a changed or revoked key is
+ * Every hop's host key is checked against known_hosts before anything else is sent
+ * (hop-host-key.ts): an unknown key is shown to the caller (`confirmHostKey`) and recorded only on
+ * yes, unless ~/.ssh/config's StrictHostKeyChecking says otherwise; a changed or revoked key is
  * refused. Authentication tries the ssh-agent, then the identity files (asking for the passphrase
  * of an encrypted one), then a password if the caller supplies one. Secrets are used and dropped:
  * never stored, logged or put in a message.
@@ -18,12 +19,11 @@ import {
   AuthError,
   ChannelError,
   ConnectError,
-  HostKeyError,
   RemoteCommandError,
   TimeoutError,
   type AstaireError,
 } from '../errors.js';
-import { addKnownHost, checkHostKey, fingerprint, type HostKey } from './known-hosts.js';
+import { hostKeyAlgorithmsForHop, verifyHopHostKey } from './hop-host-key.js';
 import type { SshHop } from './ssh-route.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -46,7 +46,10 @@ export interface HostKeyQuestion extends Pick<SshHop, 'alias' | 'host' | 'port'>
 }
 
 export interface SshSessionOptions {
-  /** known_hosts files to check, in order; confirmed keys are added to the first. */
+  /**
+   * known_hosts files to check, in order, for hops ~/.ssh/config names none for; confirmed keys are
+   * added to the first.
+   */
   readonly knownHostsFiles: readonly string[];
   readonly prompts: SshPrompts;
   /** ssh-agent socket; default $SSH_AUTH_SOCK. */
@@ -174,7 +177,7 @@ async function connectHop(
   const authTried: string[] = [];
 
   const hostVerifier = (blob: Buffer, verify: (valid: boolean) => void) => {
-    verifyHostKey(hop, blob, options).then(
+    verifyHopHostKey(hop, blob, options).then(
       () => verify(true),
       (error: AstaireError) => {
         hostKeyError = error;
@@ -244,6 +247,7 @@ async function connectHop(
     client.connect({
       ...(sock === undefined ? { host: hop.host, port: hop.port } : { sock }),
       username: hop.user,
+      algorithms: { serverHostKey: hostKeyAlgorithmsForHop(hop, options) },
       hostVerifier,
       authHandler: authHandler as never,
       readyTimeout: options.readyTimeoutMs ?? 20_000,
@@ -251,51 +255,6 @@ async function connectHop(
       keepaliveCountMax: 3,
     });
   });
-}
-
-async function verifyHostKey(hop: SshHop, blob: Buffer, options: SshSessionOptions): Promise<void> {
-  const key: HostKey = { type: keyType(blob), blob };
-  const place = { node: hop.alias, command: 'ssh' };
-  const check = checkHostKey(options.knownHostsFiles, hop.host, hop.port, key);
-  switch (check.verdict) {
-    case 'trusted':
-      return;
-    case 'revoked':
-      throw new HostKeyError(
-        'SSH_HOST_KEY_REVOKED',
-        `the host key of ${hop.host}:${hop.port} (${fingerprint(key)}) is marked @revoked in ${check.file}:${check.line}`,
-        place,
-      );
-    case 'changed':
-      throw new HostKeyError(
-        'SSH_HOST_KEY_CHANGED',
-        `REMOTE HOST IDENTIFICATION HAS CHANGED for ${hop.host}:${hop.port}: it offers ${key.type} ` +
-          `${fingerprint(key)}, but ${check.file}:${check.line} holds another ${check.knownType} key. Someone ` +
-          'may be intercepting the connection, or the host was reinstalled. If you know it was, remove ' +
-          `line ${check.line} of ${check.file} and connect again.`,
-        place,
-      );
-    case 'unknown': {
-      const isTrusted = await options.prompts.confirmHostKey({
-        host: hop.host,
-        port: hop.port,
-        alias: hop.alias,
-        keyType: key.type,
-        fingerprint: fingerprint(key),
-        otherTypes: check.otherTypes,
-      });
-      if (!isTrusted) {
-        throw new HostKeyError(
-          'SSH_HOST_KEY_UNKNOWN',
-          `the host key of ${hop.host}:${hop.port} (${key.type} ${fingerprint(key)}) is not in known_hosts ` +
-            'and was not confirmed',
-          place,
-        );
-      }
-      const file = options.knownHostsFiles[0];
-      if (file !== undefined) addKnownHost(file, hop.host, hop.port, key);
-    }
-  }
 }
 
 interface ResolvedAuth {
@@ -432,11 +391,4 @@ function collectCommand(
       resolve(result);
     });
   });
-}
-
-/** The key type named at the start of an SSH public key blob (string type, ...). */
-function keyType(blob: Buffer): string {
-  if (blob.length < 4) return 'unknown';
-  const length = blob.readUInt32BE(0);
-  return blob.toString('latin1', 4, 4 + Math.min(length, 64));
 }

@@ -9,6 +9,7 @@ import type {
 } from '../../core/console/contract.js';
 import { toErrorPayload, type ConsoleClient } from '../api/console-client.js';
 import type { ConsoleState, SliceChange, SliceCreator } from './console-state.js';
+import { ownEntry } from '../../core/shared/own-entry.js';
 
 /** How many of a target's vbuckets are in each state, kept as events arrive (never recounted). */
 export interface VbucketTally {
@@ -164,7 +165,7 @@ export function foldJobEvents(
   const targetDraft = (jobId: string, target: string): MutableTarget => {
     const job = jobDraft(jobId);
     const key = JSON.stringify([jobId, target]);
-    let progress = job.targets[target];
+    let progress = ownEntry(job.targets, target);
     if (progress === undefined || !copiedTargets.has(key)) {
       progress = {
         ...progress,
@@ -303,9 +304,9 @@ export const selectJobNotices =
 export const selectTargetVbuckets =
   (jobId: string, target: string) =>
   (state: ConsoleState): Readonly<Record<number, VbucketState>> | undefined =>
-    state.jobProgress[jobId]?.targets[target]?.vbuckets;
+    ownEntry(state.jobProgress[jobId]?.targets, target)?.vbuckets;
 
 export const selectTargetTally =
   (jobId: string, target: string) =>
   (state: ConsoleState): VbucketTally =>
-    state.jobProgress[jobId]?.targets[target]?.tally ?? EMPTY_TALLY;
+    ownEntry(state.jobProgress[jobId]?.targets, target)?.tally ?? EMPTY_TALLY;

@@ -10,6 +10,7 @@
 import type { ConsoleEvent, NodeCounters, ThroughputSample } from '../../core/console/contract.js';
 import type { ConsoleState, SliceChange, SliceCreator } from './console-state.js';
 import { RingBuffer } from './ring-buffer.js';
+import { ownEntry } from '../../core/shared/own-entry.js';
 
 /** Ten minutes of one-second samples. */
 export const THROUGHPUT_CAPACITY = 600;
@@ -106,7 +107,7 @@ export const selectSeries =
 export const selectTotals =
   (jobId: string, target: string) =>
   (state: ConsoleState): readonly NodeCounters[] | undefined =>
-    state.totals[jobId]?.[target];
+    ownEntry(state.totals[jobId], target);
 
 /**
  * When the target's newest sample was taken (0 before any): it changes once per batch that

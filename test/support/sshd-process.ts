@@ -26,8 +26,10 @@ export interface SshdProcess {
   readonly host: string;
   readonly port: number;
   readonly pid: number;
-  /** The server's host public key line ("ssh-ed25519 AAAA..."). */
+  /** The server's first host public key line ("ssh-ed25519 AAAA..."). */
   readonly hostKeyLine: string;
+  /** The server's host public key line of one type it was started with ("ssh-rsa AAAA..."). */
+  hostKeyLineOf(type: HostKeyType): string;
   stop(): Promise<void>;
   signal(sig: NodeJS.Signals): void;
   /** Stops it and starts it again on the same address with a NEW host key. */
@@ -39,6 +41,9 @@ export interface SshdProcess {
   crash(): Promise<void>;
   restart(): Promise<void>;
 }
+
+/** Host key types a test sshd can hold, as ssh-keygen -t names them. */
+export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
 
 const SSHD = '/usr/sbin/sshd';
 const PORT = 2222;
@@ -75,7 +80,11 @@ export function makeClientKeys(): ClientKeys {
   return { dir, plain, encrypted, passphrase };
 }
 
-export async function startSshd(keys: ClientKeys): Promise<SshdProcess> {
+/** An sshd holding a host key of each of `hostKeyTypes`, the first offered by default. */
+export async function startSshd(
+  keys: ClientKeys,
+  hostKeyTypes: readonly HostKeyType[] = ['ed25519'],
+): Promise<SshdProcess> {
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const lock: LoopbackHost = await allocateLoopbackHost();
   const host = lock.host;
@@ -86,24 +95,26 @@ export async function startSshd(keys: ClientKeys): Promise<SshdProcess> {
     { mode: 0o600 },
   );
   let child: ChildProcess | undefined;
-  let hostKeyLine = '';
+  const hostKeyLines = new Map<HostKeyType, string>();
+  const hostKeyFile = (type: HostKeyType) => join(dir, `host_key_${type}`);
 
   const start = async (newHostKey = true) => {
-    if (newHostKey) {
-      rmSync(join(dir, 'host_key'), { force: true });
-      rmSync(join(dir, 'host_key.pub'), { force: true });
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+    for (const type of hostKeyTypes) {
+      if (newHostKey) {
+        rmSync(hostKeyFile(type), { force: true });
+        rmSync(`${hostKeyFile(type)}.pub`, { force: true });
+        execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-f', hostKeyFile(type)]);
+      }
+      const line = readFileSync(`${hostKeyFile(type)}.pub`, 'utf8')
+        .trim()
+        .split(' ');
+      hostKeyLines.set(type, line.slice(0, 2).join(' '));
     }
-    hostKeyLine = readFileSync(join(dir, 'host_key.pub'), 'utf8')
-      .trim()
-      .split(' ')
-      .slice(0, 2)
-      .join(' ');
     writeFileSync(
       join(dir, 'sshd_config'),
       [
         `ListenAddress ${host}:${PORT}`,
-        `HostKey ${join(dir, 'host_key')}`,
+        ...hostKeyTypes.map((type) => `HostKey ${hostKeyFile(type)}`),
         `PidFile ${join(dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
         'StrictModes no',
@@ -149,7 +160,12 @@ export async function startSshd(keys: ClientKeys): Promise<SshdProcess> {
       return child?.pid ?? -1;
     },
     get hostKeyLine() {
-      return hostKeyLine;
+      return hostKeyLines.get(hostKeyTypes[0] ?? 'ed25519') ?? '';
+    },
+    hostKeyLineOf(type) {
+      const line = hostKeyLines.get(type);
+      if (line === undefined) throw new Error(`this sshd has no ${type} host key`);
+      return line;
     },
     async stop() {
       await stop();

@@ -6,6 +6,7 @@
 import type { SshHostEntry } from '../../../core/console/contract.js';
 import { parseServerAddress } from '../../../core/shared/server-address.js';
 import { splitList } from '../../../core/shared/server-list.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 /** Where Clearwater keeps cluster_settings; the profile parser's default too. */
 export const DEFAULT_SETTINGS_PATH = '/etc/clearwater/cluster_settings';
@@ -88,8 +89,8 @@ export function fieldsToProfile(
   const baseNodes = isRecord(base.nodes) ? base.nodes : {};
   const profileNodes: Record<string, unknown> = { ...baseNodes };
   for (const node of nodes) {
-    const alias = (fields.hosts[node] ?? '').trim();
-    const own = baseNodes[node];
+    const alias = (ownEntry(fields.hosts, node) ?? '').trim();
+    const own = ownEntry(baseNodes, node);
     const ownSsh = isRecord(own) && own.via === 'ssh' ? own : undefined;
     if (alias !== '') {
       profileNodes[node] = { ...ownSsh, via: 'ssh', host: alias };
@@ -146,7 +147,7 @@ export function matchAliases(
 ): Record<string, string> {
   const matched: Record<string, string> = { ...current };
   for (const node of nodes) {
-    if ((current[node] ?? '').trim() !== '') continue;
+    if ((ownEntry(current, node) ?? '').trim() !== '') continue;
     const host = hostOf(node);
     const entry =
       hosts.find((candidate) => candidate.hostName === host) ??

@@ -16,6 +16,7 @@ import {
   type EditorField,
   type ProfileFields,
 } from './profile-fields.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 /** Props shared by the form's controls: a field's error, if the last save named it. */
 export interface FieldErrors {
@@ -162,7 +163,7 @@ export function ProfileSection(props: {
             </thead>
             <tbody>
               {nodes.map((node, index) => {
-                const alias = (fields.hosts[node] ?? '').trim();
+                const alias = (ownEntry(fields.hosts, node) ?? '').trim();
                 const entry = hosts.find((host) => host.alias === alias);
                 const inputId = `${id}-host-${index}`;
                 return (
@@ -176,7 +177,7 @@ export function ProfileSection(props: {
                       <input
                         id={inputId}
                         list={`${id}-aliases`}
-                        value={fields.hosts[node] ?? ''}
+                        value={ownEntry(fields.hosts, node) ?? ''}
                         placeholder={
                           fields.defaultVia === 'ssh' ? 'the entry’s host' : 'reached directly'
                         }

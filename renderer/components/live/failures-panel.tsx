@@ -18,6 +18,7 @@ import {
 } from './live-failures.js';
 import { NodeChip } from './node-chip.js';
 import { nodeLabel } from './cluster-nodes.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 /** Failed vbuckets listed one by one per target; the rest are counted (and retried together). */
 export const LISTED_FAILURES = 50;
@@ -29,14 +30,18 @@ export function FailuresPanel(props: { readonly job: JobSummary; readonly nodes:
   // itself is derived only when it moves, not on every batch of progress.
   const signature = useConsole((state) =>
     job.targets
-      .map((target) => state.jobProgress[job.id]?.targets[target]?.tally.failed ?? 0)
+      .map((target) => ownEntry(state.jobProgress[job.id]?.targets, target)?.tally.failed ?? 0)
       .join(','),
   );
   const failures = useMemo(
     () =>
       job.targets
         .map((target) =>
-          targetFailures(job, target, store.getState().jobProgress[job.id]?.targets[target]),
+          targetFailures(
+            job,
+            target,
+            ownEntry(store.getState().jobProgress[job.id]?.targets, target),
+          ),
         )
         .filter((target) => target.vbuckets.length > 0 || target.sources.length > 0),
     [job, store, signature],

@@ -21,6 +21,7 @@ import {
   targetTotals,
 } from './live-figures.js';
 import { LiveText } from './live-text.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 type CountName = (typeof COUNT_NAMES)[number][0];
 
@@ -74,7 +75,7 @@ export function JobTotals({ job }: { readonly job: JobSummary }) {
     useShallow((state: ConsoleState) => {
       const sum = { ...EMPTY_TALLY };
       for (const target of job.targets) {
-        const part = state.jobProgress[job.id]?.targets[target]?.tally;
+        const part = ownEntry(state.jobProgress[job.id]?.targets, target)?.tally;
         if (part === undefined) continue;
         sum.pending += part.pending;
         sum.streaming += part.streaming;

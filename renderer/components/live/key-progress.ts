@@ -10,6 +10,7 @@ import { formatBytes, formatCount } from '../../../core/util/format-units.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import type { BarReading } from './live-bar.js';
 import { isTargetEnded, targetTotals } from './live-figures.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 export interface KeyProgress {
   readonly movedKeys: number;
@@ -76,7 +77,7 @@ function progressIn(state: ConsoleState, job: JobSummary, target: string): KeyPr
     };
   }
   const moved = targetTotals(state, job.id, target);
-  const progress = state.jobProgress[job.id]?.targets[target];
+  const progress = ownEntry(state.jobProgress[job.id]?.targets, target);
   // A vbucket still pending waits for a source that has not counted its share yet.
   const isCounted = progress !== undefined && progress.tally.pending === 0;
   return {

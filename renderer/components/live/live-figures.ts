@@ -9,6 +9,7 @@ import { formatBytes, formatDuration, formatRate } from '../../../core/util/form
 import type { ConsoleState } from '../../store/console-state.js';
 import { EMPTY_TALLY, type VbucketTally } from '../../store/jobs-slice.js';
 import { recentRate, seriesKey } from '../../store/metrics-slice.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 /** Seconds of samples the rate behind an ETA is averaged over. */
 export const RATE_WINDOW = 10;
@@ -100,12 +101,12 @@ export function targetTotals(
   jobId: string,
   target: string,
 ): NodeCounters | undefined {
-  return state.totals[jobId]?.[target]?.find((node) => node.role === 'target');
+  return ownEntry(state.totals[jobId], target)?.find((node) => node.role === 'target');
 }
 
 export function targetEtaOf(state: ConsoleState, jobId: string, target: string): Eta {
   const job = state.jobsById[jobId];
-  const progress = state.jobProgress[jobId]?.targets[target];
+  const progress = ownEntry(state.jobProgress[jobId]?.targets, target);
   const rate = recentRate(state.throughput[seriesKey(jobId, target, target)], RATE_WINDOW);
   return targetEta({
     isEnded: job === undefined || isTargetEnded(job, target),

@@ -7,6 +7,7 @@
 import type { JobSummary } from '../../../core/console/contract.js';
 import type { ConsoleState } from '../../store/console-state.js';
 import { EMPTY_TALLY } from '../../store/jobs-slice.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 export type TargetStanding = 'active' | 'waiting' | 'short' | 'complete' | 'up-to-date';
 
@@ -25,7 +26,7 @@ export function standingOf(state: ConsoleState, job: JobSummary, target: string)
     return summary.isComplete ? 'complete' : 'short';
   }
   if (job.state !== 'running') return 'short';
-  const tally = state.jobProgress[job.id]?.targets[target]?.tally ?? EMPTY_TALLY;
+  const tally = ownEntry(state.jobProgress[job.id]?.targets, target)?.tally ?? EMPTY_TALLY;
   const isStarted = tally.pending + tally.streaming + tally.done + tally.failed > 0;
   return isStarted ? 'active' : 'waiting';
 }

@@ -24,6 +24,7 @@ import { LiveText } from './live-text.js';
 import { NodeChip } from './node-chip.js';
 import { TargetGrid } from './target-grid.js';
 import { ThroughputChart, type ThroughputMetric } from './throughput-chart.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 export const TargetSection = memo(function TargetSection(props: {
   readonly jobId: string;
@@ -200,7 +201,7 @@ const SourceList = memo(function SourceList(props: {
   readonly summary: ResyncSummaryJson | undefined;
 }) {
   const { jobId, target, nodes, summary } = props;
-  const totals = useConsole((state) => state.totals[jobId]?.[target]);
+  const totals = useConsole((state) => ownEntry(state.totals[jobId], target));
   const sources =
     summary?.sources ??
     (totals ?? [])

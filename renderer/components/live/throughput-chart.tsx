@@ -14,6 +14,7 @@ import { nodeColours, nodeLabel, type NodeIndex } from './cluster-nodes.js';
 import { axisStart, secondsAgo, timeTicks } from './time-axis.js';
 import { MIB } from './live-figures.js';
 import { useIsOnScreen } from './use-on-screen.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 export type ThroughputMetric = 'bytes' | 'keys';
 
@@ -86,7 +87,7 @@ export const ThroughputChart = memo(function ThroughputChart(props: {
   if (isOnScreen) shownAt.current = sampleAt;
   const sources = useConsole(
     useShallow((state: ConsoleState) =>
-      (state.totals[jobId]?.[target] ?? [])
+      (ownEntry(state.totals[jobId], target) ?? [])
         .filter((node) => node.role === 'source')
         .map((node) => node.node),
     ),

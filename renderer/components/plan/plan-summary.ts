@@ -5,6 +5,7 @@
  */
 import type { PlanJson } from '../../../core/console/contract.js';
 import { nodeOrder, resizeRole, type ResizeRole } from '../node-order.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 export interface NodeSummary {
   readonly node: string;
@@ -40,8 +41,8 @@ export function summarizeNodes(plan: PlanJson): NodeSummary[] {
     vbucketsAfter: heldAfter.get(node) ?? 0,
     primaryBefore: primaryBefore.get(node) ?? 0,
     primaryAfter: primaryAfter.get(node) ?? 0,
-    minimal: Object.keys(plan.worklists[node]?.minimal ?? {}).length,
-    full: Object.keys(plan.worklists[node]?.full ?? {}).length,
+    minimal: Object.keys(ownEntry(plan.worklists, node)?.minimal ?? {}).length,
+    full: Object.keys(ownEntry(plan.worklists, node)?.full ?? {}).length,
   }));
 }
 
@@ -68,7 +69,7 @@ export function worklistEntries(
   node: string,
   full: boolean,
 ): [number, readonly string[]][] {
-  const worklist = plan.worklists[node]?.[full ? 'full' : 'minimal'] ?? {};
+  const worklist = ownEntry(plan.worklists, node)?.[full ? 'full' : 'minimal'] ?? {};
   return Object.entries(worklist)
     .map(([vbucket, sources]): [number, readonly string[]] => [Number(vbucket), sources])
     .sort((a, b) => a[0] - b[0]);

@@ -15,6 +15,7 @@ import { NodeChip } from '../live/node-chip.js';
 import { ThrottleControl } from '../throttle/throttle-control.js';
 import { adviseMode, previewWorklist, roleOf, roleWords } from './resync-plan.js';
 import { ResyncPreview } from './resync-preview.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 export function ResyncScreen() {
   const cluster = useConsole(selectSelectedCluster);
@@ -57,7 +58,7 @@ function ResyncForm({ cluster }: { readonly cluster: ClusterSummary }) {
     status.report?.nodes.find((entry) => entry.node === name);
   const advice = node === null ? undefined : adviseMode(statusOf(node));
   const full = chosenFull ?? advice?.full ?? false;
-  const worklists = node === null ? undefined : plan.value?.plan.worklists[node];
+  const worklists = node === null ? undefined : ownEntry(plan.value?.plan.worklists, node);
   const preview = useMemo(
     () =>
       worklists === undefined

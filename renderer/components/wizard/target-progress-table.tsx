@@ -20,6 +20,7 @@ import {
 } from '../live/live-figures.js';
 import { LiveText } from '../live/live-text.js';
 import { GlyphText, TALLY_STATES, tallyTarget } from './target-tally.js';
+import { ownEntry } from '../../../core/shared/own-entry.js';
 
 /** The whole job: one bar, its words and its ETA. */
 export function JobBar({ jobId }: { readonly jobId: string }) {
@@ -67,7 +68,7 @@ export function TargetProgressTable(props: {
       </thead>
       <tbody>
         {targets.map((target) => {
-          const tally = tallyTarget(target, job, progress?.targets[target]);
+          const tally = tallyTarget(target, job, ownEntry(progress?.targets, target));
           const isRunning = job !== undefined && !isTargetEnded(job, target);
           return (
             <tr key={target} className={`tally-${tally.state}`}>

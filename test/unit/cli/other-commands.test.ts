@@ -92,3 +92,14 @@ describe('astaire', () => {
     assert.match(run.stderr, /unknown command "rezise"/);
   });
 });
+
+describe('a command named like an inherited member', () => {
+  it('astaire constructor, toString or __proto__ is an unknown command, not a TypeError', async () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const run = await runCliCaptured([name]);
+      assert.notEqual(run.status, 0, name);
+      assert.match(run.stderr, new RegExp(`unknown command "${name}"`), name);
+      assert.doesNotMatch(run.stderr, /TypeError|is not a function/, name);
+    }
+  });
+});

@@ -122,3 +122,28 @@ describe('parseClusterProfile', () => {
     assert.match(nested.message, /^prod\.profile\.json: defaults\."a\\u001bb": unknown field;/);
   });
 });
+
+describe('servers named like the members every object inherits', () => {
+  const profile = parseClusterProfile(
+    JSON.stringify({
+      defaults: { via: 'direct' },
+      nodes: { 'constructor:11211': { via: 'ssh', host: 'sprout-1' } },
+    }),
+    FILE,
+  );
+
+  it('a server named constructor, toString or hasOwnProperty without access of its own takes the defaults', () => {
+    for (const node of ['constructor', 'toString', 'hasOwnProperty', 'valueOf:11211']) {
+      assert.deepEqual(accessFor(profile, node), { via: 'direct' }, node);
+    }
+  });
+
+  it('a server named constructor with access of its own gets it', () => {
+    assert.deepEqual(accessFor(profile, 'constructor:11211'), { via: 'ssh', host: 'sprout-1' });
+  });
+
+  it('a node keyed __proto__ is refused, the field named', () => {
+    const error = refusal('{"nodes": {"__proto__": {"via": "direct"}}}');
+    assert.match(error.message, /nodes\["__proto__"\]/);
+  });
+});

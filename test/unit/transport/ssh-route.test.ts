@@ -102,3 +102,63 @@ describe('resolveSshRoute', () => {
     );
   });
 });
+
+describe('host-key directives of ~/.ssh/config', () => {
+  const config = SSHConfig.parse(`
+Host strict
+  HostName 10.0.0.5
+  StrictHostKeyChecking yes
+  HostKeyAlias Sprout-VIP
+  UserKnownHostsFile ~/.ssh/ops_hosts /etc/ops/hosts_%h
+
+Host lax
+  StrictHostKeyChecking no
+  GlobalKnownHostsFile none
+
+Host nofile
+  UserKnownHostsFile none
+
+Host typo
+  StrictHostKeyChecking maybe
+`);
+
+  it('reads the files, the strictness and the alias (lower-cased) for the hop', () => {
+    const [hop] = resolveSshRoute('10.0.0.5:11211', { via: 'ssh', host: 'strict' }, config).hops;
+    assert.deepEqual(hop?.knownHosts, {
+      files: [`${homedir()}/.ssh/ops_hosts`, '/etc/ops/hosts_10.0.0.5', '/etc/ssh/ssh_known_hosts'],
+      record: `${homedir()}/.ssh/ops_hosts`,
+    });
+    assert.equal(hop?.strictHostKeyChecking, 'yes');
+    assert.equal(hop?.hostKeyAlias, 'sprout-vip');
+  });
+
+  it('reads StrictHostKeyChecking no as accept-new: a changed key is never accepted', () => {
+    const [hop] = resolveSshRoute('10.0.0.6:11211', { via: 'ssh', host: 'lax' }, config).hops;
+    assert.equal(hop?.strictHostKeyChecking, 'accept-new');
+    assert.deepEqual(hop?.knownHosts, {
+      files: [`${homedir()}/.ssh/known_hosts`],
+      record: `${homedir()}/.ssh/known_hosts`,
+    });
+  });
+
+  it('records nowhere when UserKnownHostsFile is none', () => {
+    const [hop] = resolveSshRoute('10.0.0.7:11211', { via: 'ssh', host: 'nofile' }, config).hops;
+    assert.deepEqual(hop?.knownHosts, { files: ['/etc/ssh/ssh_known_hosts'], record: undefined });
+  });
+
+  it('leaves the session defaults when the config says nothing about host keys', () => {
+    const [hop] = resolveSshRoute('10.0.0.8:11211', { via: 'ssh' }, config).hops;
+    assert.equal(hop?.knownHosts, undefined);
+    assert.equal(hop?.strictHostKeyChecking, undefined);
+    assert.equal(hop?.hostKeyAlias, undefined);
+  });
+
+  it('refuses an unknown StrictHostKeyChecking value, naming the host', () => {
+    assert.throws(
+      () => resolveSshRoute('10.0.0.9:11211', { via: 'ssh', host: 'typo' }, config),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /StrictHostKeyChecking "maybe" for typo/.test(error.message),
+    );
+  });
+});

@@ -130,3 +130,19 @@ describe('profile fields', () => {
     );
   });
 });
+
+describe('profile fields of servers named like inherited members', () => {
+  const nodes = ['constructor:11211', 'toString', 'hasOwnProperty:11211'];
+
+  it('builds, reads back and matches aliases for them without a TypeError', () => {
+    const profile = fieldsToProfile(
+      { ...NEW_PROFILE, hosts: { 'constructor:11211': 'sprout-1' } },
+      nodes,
+    );
+    assert.deepEqual(profile.nodes, { 'constructor:11211': { via: 'ssh', host: 'sprout-1' } });
+    assert.deepEqual(profileToFields(profile).hosts, { 'constructor:11211': 'sprout-1' });
+    assert.deepEqual(matchAliases(nodes, {}, [{ alias: 'ts', hostName: 'toString' }]), {
+      toString: 'ts',
+    });
+  });
+});

@@ -6,8 +6,10 @@ import {
   formatRateLimit,
   overallEta,
   targetEta,
+  targetTotals,
   type EtaBasis,
 } from '../../../../../renderer/components/live/live-figures.js';
+import type { ConsoleState } from '../../../../../renderer/store/console-store.js';
 
 const RUNNING: EtaBasis = {
   isEnded: false,
@@ -74,5 +76,14 @@ describe('live words', () => {
     assert.equal(formatRateLimit(20 * 1024 * 1024), '20.0 MiB/s');
     assert.equal(countOf(1, 'vbucket'), '1 vbucket');
     assert.equal(countOf(1200, 'key'), '1,200 keys');
+  });
+});
+
+describe('targetTotals', () => {
+  it('has no totals yet for a target named constructor or toString, rather than a TypeError', () => {
+    const state = { totals: { j1: { '10.0.0.1:11211': [] } } } as unknown as ConsoleState;
+    for (const target of ['constructor', 'toString']) {
+      assert.equal(targetTotals(state, 'j1', target), undefined, target);
+    }
   });
 });
