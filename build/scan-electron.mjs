@@ -3,11 +3,13 @@
 // finding must be fixed or listed, with the reason it is acceptable, in
 // build/electronegativity-reviewed.json; anything else fails the scan. The scanner reaches for the
 // internet at start (translations, Electron's release list): loopback-only.mjs refuses that, and
-// the release check is skipped (npm audit and the lockfile cover Electron's version).
+// the release check is skipped (npm audit and the lockfile cover Electron's version). Then it
+// checks the fuses the packaged app is built with (electron-fuses.mjs).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fuseProblems, readBuilderConfig, REQUIRED_FUSES } from './electron-fuses.mjs';
 
 const root = new URL('../', import.meta.url).pathname;
 const reviewed = JSON.parse(
@@ -76,7 +78,13 @@ try {
       `  note: ${r.rule} (${r.file}) is no longer found; drop it from the list\n`,
     );
   }
-  process.exitCode = open.length === 0 ? 0 : 1;
+  const fuses = fuseProblems(readBuilderConfig());
+  process.stdout.write(
+    `electron fuses: ${Object.keys(REQUIRED_FUSES).length - fuses.length} of ` +
+      `${Object.keys(REQUIRED_FUSES).length} as required\n`,
+  );
+  for (const problem of fuses) process.stdout.write(`  OPEN ${problem}\n`);
+  process.exitCode = open.length === 0 && fuses.length === 0 ? 0 : 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -36,6 +36,10 @@ function createWindow(backend: ConsoleBackend): BrowserWindow {
       spellcheck: false,
       // A middle click would open a link in a new window without passing will-navigate.
       disableBlinkFeatures: 'Auxclick',
+      // An installed console has no use for DevTools, and they would let anyone at the keyboard
+      // run script with the page's rights (the contract, the clusters); a run from the source
+      // tree keeps them for development.
+      devTools: !app.isPackaged,
     },
   });
   lockDownWindow(window, (url) => shell.openExternal(url));

@@ -3,34 +3,47 @@
  * operator to look back on. The newest entries are kept in memory; every entry is also appended
  * to `activity.jsonl` in the data directory (one JSON object a line, readable by the operator
  * only), and the file's newest entries are loaded again when the console starts. A damaged line
- * is skipped with a notice. Entries say what was done, never a secret: an answered passphrase
- * question is "passphrase given", never the passphrase.
+ * is skipped with a notice. Everything is bounded: an entry's size (activity-entry.ts), the
+ * entries in memory, a page of `activity:list`, and the file, which is moved aside once it passes
+ * its limit, at start or at the next append while running. Entries say what was done, never a
+ * secret: an answered passphrase question is "passphrase given", never the passphrase.
  *
  * Jobs and wizard steps are logged from the service's own events; the rest (clusters saved,
  * connection tests, settings written per node, ...) is recorded by whoever does it.
  */
 import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
 import { formatBytes, formatCount } from '../util/format-units.js';
-import type {
-  ActivityEntry,
-  ConsoleEventBody,
-  JobSummary,
-  OperatorPrompt,
-  ResizeWizard,
-  ResyncSummaryJson,
-  WizardStepState,
+import { capEntry, parseEntry } from './activity-entry.js';
+import { namedList, SERVERS, TARGETS } from './activity-lists.js';
+import {
+  ACTIVITY_PAGE_LIMIT,
+  type ActivityEntry,
+  type ActivityListRequest,
+  type ConsoleEventBody,
+  type JobSummary,
+  type OperatorPrompt,
+  type ResizeWizard,
+  type ResyncSummaryJson,
+  type WizardStepState,
 } from './contract.js';
 import { STEP_NAMES } from './wizard-state.js';
 
-/** Entries kept in memory (the file keeps them all). */
+/** Entries kept in memory, which `activity:list` pages through (the file keeps them all). */
 export const ACTIVITY_MEMORY_LIMIT = 5000;
-/** Entries `activity:list` returns: the newest, oldest first. */
-export const ACTIVITY_LIST_LIMIT = 1000;
-// A file past this size is moved aside (one older generation kept) when the console starts, so the
-// log never grows without end and loading it stays quick.
-const ROTATE_BYTES = 32 * 1024 * 1024;
+/** Entries one `activity:list` page returns at most (and by default): the newest, oldest first. */
+export const ACTIVITY_LIST_LIMIT = ACTIVITY_PAGE_LIMIT;
+/**
+ * A file past this size is moved aside to `activity.1.jsonl` (replacing the one there, so one older
+ * generation is kept): when the console starts, and while it runs at the append after the one that
+ * took it past, so the log never grows without end and loading it stays quick.
+ */
+export const ACTIVITY_FILE_LIMIT = 32 * 1024 * 1024;
+
+export interface ActivityLogOptions {
+  /** The file's size limit; ACTIVITY_FILE_LIMIT unless a test wants to see it rotate. */
+  readonly fileLimit?: number;
+}
 
 /** An entry as recorded: the log gives it its id and time. */
 export type ActivityRecord = Omit<ActivityEntry, 'id' | 'at'>;
@@ -45,6 +58,9 @@ export class ActivityLog {
   private needsNewline = false;
   private hasWriteFailed = false;
   private isClosed = false;
+  // The file's size as this log knows it: read at load, grown by each append.
+  private fileBytes = 0;
+  private readonly fileLimit: number;
   // Per running job, the targets whose end is logged (a job's summary repeats them).
   private readonly jobs = new Map<string, Set<string>>();
   private readonly wizards = new Map<string, ResizeWizard>();
@@ -52,7 +68,10 @@ export class ActivityLog {
   constructor(
     private readonly file: string,
     private readonly emit: (event: ConsoleEventBody) => void,
-  ) {}
+    options: ActivityLogOptions = {},
+  ) {
+    this.fileLimit = options.fileLimit ?? ACTIVITY_FILE_LIMIT;
+  }
 
   /**
    * Loads the newest entries of the file, skipping damaged lines (then recording a notice). Never
@@ -63,17 +82,12 @@ export class ActivityLog {
     let text: string;
     try {
       const size = (await stat(this.file)).size;
-      if (size > ROTATE_BYTES) {
-        const older = this.file.replace(/\.jsonl$/, '') + '.1.jsonl';
-        await rename(this.file, older);
-        this.record({
-          action: 'activity log rotated',
-          outcome: 'info',
-          detail: `the log had grown to ${formatBytes(size)}; its entries were moved to ${older}`,
-        });
+      if (size > this.fileLimit) {
+        await this.rotate(size);
         return;
       }
       text = await readFile(this.file, 'utf8');
+      this.fileBytes = Buffer.byteLength(text, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       this.record({
@@ -106,7 +120,7 @@ export class ActivityLog {
 
   /** Adds an entry: kept, appended to the file, and announced as an `activity` event. */
   record(record: ActivityRecord): ActivityEntry {
-    const entry: ActivityEntry = { id: this.nextId++, at: new Date().toISOString(), ...record };
+    const entry = capEntry({ id: this.nextId++, at: new Date().toISOString(), ...record });
     this.keep(entry);
     if (!this.isClosed) {
       this.pending.push(JSON.stringify(entry));
@@ -116,9 +130,17 @@ export class ActivityLog {
     return entry;
   }
 
-  /** The newest `limit` entries, oldest first. */
-  list(limit = ACTIVITY_LIST_LIMIT): ActivityEntry[] {
-    return this.entries.slice(-limit);
+  /**
+   * A page: the newest `limit` entries whose id is below `before` (all entries without it), oldest
+   * first. Asking again with `before` set to the page's first id gives the page before it.
+   */
+  list(page: ActivityListRequest = {}): ActivityEntry[] {
+    const limit = page.limit ?? ACTIVITY_LIST_LIMIT;
+    const before = page.before;
+    // Entries are kept in id order, so the page ends where the ids reach `before`.
+    const found = before === undefined ? -1 : this.entries.findIndex((e) => e.id >= before);
+    const end = found === -1 ? this.entries.length : found;
+    return this.entries.slice(Math.max(0, end - limit), end);
   }
 
   /** Logs what an event of the service tells: jobs and their targets, SSH's questions, wizard steps. */
@@ -178,6 +200,12 @@ export class ActivityLog {
     this.wizards.set(wizard.clusterId, wizard);
   }
 
+  /** Settles once everything recorded so far is in the file (or its failure is noted). */
+  async written(): Promise<void> {
+    this.scheduleFlush();
+    await this.writing;
+  }
+
   /** Writes what is pending; later entries are kept in memory only. */
   async close(): Promise<void> {
     this.isClosed = true;
@@ -204,10 +232,16 @@ export class ActivityLog {
     const lines = this.pending.splice(0);
     if (lines.length === 0) return;
     try {
+      if (this.fileBytes > this.fileLimit) {
+        await this.rotate(this.fileBytes);
+        // The rotation's notice goes in the new file after the lines that were waiting (older ids).
+        lines.push(...this.pending.splice(0));
+      }
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
       const text = (this.needsNewline ? '\n' : '') + lines.join('\n') + '\n';
       await appendFile(this.file, text, { mode: 0o600 });
       this.needsNewline = false;
+      this.fileBytes += Buffer.byteLength(text, 'utf8');
     } catch (error) {
       if (this.hasWriteFailed) return;
       // Said once, in memory only: the entries stay visible for this run.
@@ -222,6 +256,30 @@ export class ActivityLog {
       this.keep(entry);
       this.emit({ type: 'activity', entry });
     }
+  }
+
+  // Moves the file aside (replacing an older generation) and says so in the log; the entries in
+  // memory stay, so the operator's view does not change. A failed move loses nothing: the appends
+  // go on to the same file, and the move is tried again after another limit's worth.
+  private async rotate(size: number): Promise<void> {
+    const older = this.file.replace(/\.jsonl$/, '') + '.1.jsonl';
+    this.fileBytes = 0;
+    try {
+      await rename(this.file, older);
+    } catch (error) {
+      this.record({
+        action: 'activity log not rotated',
+        outcome: 'failed',
+        detail: `${this.file} (${formatBytes(size)}) could not be moved to ${older}: ${(error as Error).message}`,
+      });
+      return;
+    }
+    this.needsNewline = false;
+    this.record({
+      action: 'activity log rotated',
+      outcome: 'info',
+      detail: `the log had grown to ${formatBytes(size)}; its entries were moved to ${older}`,
+    });
   }
 
   // A target's end is logged once, from whichever event first carries its summary.
@@ -254,7 +312,7 @@ export class ActivityLog {
         clusterId: wizard.clusterId,
         action: 'resize complete',
         outcome: 'succeeded',
-        detail: `servers are now ${wizard.newServers.join(', ')}`,
+        detail: `now ${namedList(SERVERS, wizard.newServers)}`,
       });
     }
   }
@@ -279,30 +337,10 @@ function describeStep(
   return {};
 }
 
-const ENTRY = z.strictObject({
-  id: z.number().int().positive(),
-  at: z.string().min(1),
-  clusterId: z.string().optional(),
-  node: z.string().optional(),
-  action: z.string().min(1),
-  outcome: z.enum(['started', 'succeeded', 'failed', 'cancelled', 'refused', 'info']),
-  detail: z.string().optional(),
-});
-
-function parseEntry(line: string): ActivityEntry | undefined {
-  try {
-    const parsed = ENTRY.safeParse(JSON.parse(line));
-    // JSON has no undefined, so an optional field here is absent, as ActivityEntry wants it.
-    return parsed.success ? (parsed.data as ActivityEntry) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function jobStarted(job: JobSummary): ActivityRecord {
   const parts = [`job ${job.id}`];
   if (job.kind !== 'verify') {
-    parts.push(`${job.targets.length === 1 ? 'target' : 'targets'} ${job.targets.join(', ')}`);
+    parts.push(namedList(TARGETS, job.targets));
     parts.push(
       job.rateLimit > 0 ? `at most ${formatBytes(job.rateLimit)}/s per target` : 'no rate limit',
     );

@@ -8,6 +8,7 @@
  */
 import { toErrorPayload } from '../errors.js';
 import { formatBytes } from '../util/format-units.js';
+import { namedList, NEW_SERVERS, SERVERS, shortList } from './activity-lists.js';
 import type { ActivityRecord } from './activity-log.js';
 import type {
   Channel,
@@ -249,16 +250,16 @@ function jobPlace(job: JobSummary | undefined): Pick<ActivityRecord, 'clusterId'
 }
 
 function describeCluster(cluster: ClusterSummary): string {
-  const lists = `"${cluster.name}": servers ${cluster.servers.join(', ')}`;
+  const lists = `"${cluster.name}": ${namedList(SERVERS, cluster.servers)}`;
   const next =
-    cluster.newServers.length === 0 ? '' : `; new servers ${cluster.newServers.join(', ')}`;
+    cluster.newServers.length === 0 ? '' : `; ${namedList(NEW_SERVERS, cluster.newServers)}`;
   return `${lists}${next}; ${cluster.profile === undefined ? 'reached directly' : 'with a profile'}`;
 }
 
 function describeResize(wizard: ResizeWizard): string {
   return (
     `${wizard.oldServers.length} -> ${wizard.newServers.length} servers ` +
-    `(${wizard.oldServers.join(', ')} -> ${wizard.newServers.join(', ')}); ` +
+    `(${shortList(wizard.oldServers)} -> ${shortList(wizard.newServers)}); ` +
     (wizard.remote === 'ssh' ? 'remote steps over SSH' : 'remote steps by hand') +
     (wizard.remote === 'ssh' && !wizard.canReload ? ', reloads by hand' : '')
   );

@@ -50,6 +50,8 @@ export interface ConsoleServiceOptions {
   readonly sshConfigFile?: string;
   /** The clients' vbucket and replica counts, when not Clearwater's 128 and 2 (as the CLI's --vbuckets). */
   readonly model?: StoreViewOptions;
+  /** The activity log file's size limit, past which it is rotated; 32 MiB unless a test sets it. */
+  readonly activityFileLimit?: number;
 }
 
 type Handlers = { readonly [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -73,7 +75,11 @@ export class ConsoleService implements ConsoleBackend {
       ...(options.model === undefined ? {} : { model: options.model }),
       checkpointDir: join(dataDir, 'checkpoints'),
     });
-    this.activity = new ActivityLog(join(dataDir, 'activity.jsonl'), (event) => this.emit(event));
+    this.activity = new ActivityLog(
+      join(dataDir, 'activity.jsonl'),
+      (event) => this.emit(event),
+      options.activityFileLimit === undefined ? {} : { fileLimit: options.activityFileLimit },
+    );
     this.wizards = new ResizeWizards({
       clusters: options.store,
       store: new WizardStore(join(dataDir, 'wizards')),
@@ -213,7 +219,7 @@ export class ConsoleService implements ConsoleBackend {
       await this.wizards.abandon(clusterId);
       return null;
     },
-    'activity:list': async () => this.activity.list(),
+    'activity:list': async (page) => this.activity.list(page ?? {}),
     'prompts:list': async () => this.prompts.waiting(),
     'prompts:answer': async ({ promptId, answer }) => {
       this.prompts.answer(promptId, answer);

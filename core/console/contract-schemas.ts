@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { clusterNameProblem } from '../shared/cluster-name.js';
-import type { Channel, JobRequest, RequestOf, WizardStepRequest } from './contract.js';
+import {
+  ACTIVITY_PAGE_LIMIT,
+  type Channel,
+  type JobRequest,
+  type RequestOf,
+  type WizardStepRequest,
+} from './contract.js';
 
 export const ID = z.string().min(1).max(200);
 const nodeName = z.string().min(1).max(300);
@@ -111,7 +117,13 @@ export const REQUEST_SCHEMAS = {
   }),
   'wizard:repair': z.strictObject({ clusterId: ID, action: z.enum(['resync', 'verify']) }),
   'wizard:abandon': z.strictObject({ clusterId: ID }),
-  'activity:list': z.null(),
+  'activity:list': z.union([
+    z.null(),
+    z.strictObject({
+      limit: z.number().int().min(1).max(ACTIVITY_PAGE_LIMIT).optional(),
+      before: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    }),
+  ]),
   'prompts:list': z.null(),
   'prompts:answer': z.strictObject({
     promptId: ID,

@@ -372,6 +372,19 @@ export interface ActivityEntry {
   readonly detail?: string;
 }
 
+/** The most entries one `activity:list` page holds (and its default). */
+export const ACTIVITY_PAGE_LIMIT = 500;
+
+/**
+ * A page of the activity log: the newest `limit` entries (default and most ACTIVITY_PAGE_LIMIT)
+ * whose id is below `before`, or the newest of all without it. Answered oldest first; a page
+ * shorter than asked is the oldest the console holds.
+ */
+export interface ActivityListRequest {
+  readonly limit?: number | undefined;
+  readonly before?: number | undefined;
+}
+
 /** A question only the operator can answer, asked while an SSH connection is being made. */
 export type OperatorPrompt =
   | ({ readonly id: string; readonly kind: 'host-key' } & HostKeyQuestion)
@@ -439,7 +452,7 @@ export interface ConsoleChannels {
   };
   'wizard:repair': { request: WizardRepairRequest; response: ResizeWizard };
   'wizard:abandon': { request: { readonly clusterId: string }; response: null };
-  'activity:list': { request: null; response: readonly ActivityEntry[] };
+  'activity:list': { request: ActivityListRequest | null; response: readonly ActivityEntry[] };
   'prompts:list': { request: null; response: readonly OperatorPrompt[] };
   'prompts:answer': {
     request: { readonly promptId: string; readonly answer: boolean | string | null };

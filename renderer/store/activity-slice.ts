@@ -1,8 +1,14 @@
 /**
- * The activity log: every action the service took or refused, as activity:list gave it and the
- * `activity` events appended since, oldest first and capped in size.
+ * The activity log: every action the service took or refused, as activity:list gave it (the newest
+ * page first, older pages when the operator asks) and the `activity` events appended since, oldest
+ * first and capped in size.
  */
-import type { ActivityEntry, ConsoleEvent, ErrorPayload } from '../../core/console/contract.js';
+import {
+  ACTIVITY_PAGE_LIMIT,
+  type ActivityEntry,
+  type ConsoleEvent,
+  type ErrorPayload,
+} from '../../core/console/contract.js';
 import { toErrorPayload, type ConsoleClient } from '../api/console-client.js';
 import type { ConsoleState, SliceChange, SliceCreator } from './console-state.js';
 
@@ -15,8 +21,14 @@ export interface ActivitySlice {
   /** True once activity:list was asked for: the log is then refetched after a reconnect. */
   readonly isActivityRequested: boolean;
   readonly isLoadingActivity: boolean;
+  /** True while the console may hold entries older than the oldest loaded. */
+  readonly hasOlderActivity: boolean;
+  readonly isLoadingOlderActivity: boolean;
   readonly activityError: ErrorPayload | null;
+  /** Loads the newest page of the log. */
   loadActivity(client: ConsoleClient): Promise<void>;
+  /** Loads the page before the oldest entry held. */
+  loadOlderActivity(client: ConsoleClient): Promise<void>;
   /** After a reconnect: fetches the log again, if it was ever fetched (events were missed). */
   reloadActivity(client: ConsoleClient): Promise<void>;
 }
@@ -25,20 +37,48 @@ export const createActivitySlice: SliceCreator<ActivitySlice> = (set, get) => ({
   activity: [],
   isActivityRequested: false,
   isLoadingActivity: false,
+  hasOlderActivity: false,
+  isLoadingOlderActivity: false,
   activityError: null,
 
   async loadActivity(client) {
     set({ isActivityRequested: true, isLoadingActivity: true });
     try {
-      const listed = await client.invoke('activity:list', null);
+      const listed = await client.invoke('activity:list', { limit: ACTIVITY_PAGE_LIMIT });
       // Entries that arrived as events while the call ran are kept: the merge is by id.
       set((state) => ({
         activity: mergeActivity(state.activity, listed),
         isLoadingActivity: false,
+        hasOlderActivity: listed.length === ACTIVITY_PAGE_LIMIT,
         activityError: null,
       }));
     } catch (error) {
       set({ isLoadingActivity: false, activityError: toErrorPayload(error) });
+    }
+  },
+
+  async loadOlderActivity(client) {
+    const oldest = get().activity[0];
+    if (oldest === undefined || get().isLoadingOlderActivity) return;
+    set({ isLoadingOlderActivity: true });
+    try {
+      const page = await client.invoke('activity:list', {
+        limit: ACTIVITY_PAGE_LIMIT,
+        before: oldest.id,
+      });
+      set((state) => {
+        const activity = mergeActivity(state.activity, page);
+        return {
+          activity,
+          isLoadingOlderActivity: false,
+          // A short page is the oldest the console holds; a full log would drop what it loads.
+          hasOlderActivity:
+            page.length === ACTIVITY_PAGE_LIMIT && activity.length < ACTIVITY_CAPACITY,
+          activityError: null,
+        };
+      });
+    } catch (error) {
+      set({ isLoadingOlderActivity: false, activityError: toErrorPayload(error) });
     }
   },
 

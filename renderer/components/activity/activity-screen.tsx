@@ -10,9 +10,10 @@ import { fileDate, saveTextFile } from '../save-file.js';
 import { toCsv, toJsonLines, type ClusterNameOf } from './activity-export.js';
 import { filterActivity } from './activity-filter.js';
 import { ActivityFilterFields } from './activity-filter-fields.js';
+import { ActivityMore } from './activity-more.js';
 import { ActivityRow } from './activity-row.js';
 
-/** Rows drawn at first: the log holds up to 5,000, and a table that long is slow to draw. */
+/** Rows drawn at first: the page holds up to 5,000, and a table that long is slow to draw. */
 const PAGE = 500;
 
 export function ActivityScreen() {
@@ -25,6 +26,9 @@ export function ActivityScreen() {
   const isLoading = useConsole((state) => state.isLoadingActivity);
   const error = useConsole((state) => state.activityError);
   const loadActivity = useConsole((state) => state.loadActivity);
+  const hasOlder = useConsole((state) => state.hasOlderActivity);
+  const isLoadingOlder = useConsole((state) => state.isLoadingOlderActivity);
+  const loadOlderActivity = useConsole((state) => state.loadOlderActivity);
   const [isAllClusters, setAllClusters] = useState(false);
   const [isFailuresOnly, setFailuresOnly] = useState(false);
   const [text, setText] = useState('');
@@ -127,12 +131,15 @@ export function ActivityScreen() {
           </table>
         </div>
       )}
-      {shown.length > limit && (
-        <button type="button" className="activity-more" onClick={() => setLimit(limit + PAGE)}>
-          Show {Math.min(PAGE, shown.length - limit)} older entries ({shown.length - limit} not
-          shown)
-        </button>
-      )}
+      <ActivityMore
+        matching={shown.length}
+        drawn={limit}
+        pageRows={PAGE}
+        onDrawMore={() => setLimit(limit + PAGE)}
+        hasOlder={hasOlder && !isLoading}
+        isLoadingOlder={isLoadingOlder}
+        onLoadOlder={() => void loadOlderActivity(client)}
+      />
     </section>
   );
 }

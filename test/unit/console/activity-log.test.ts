@@ -157,7 +157,7 @@ describe('ActivityLog', () => {
     assert.equal(listed.length, ACTIVITY_LIST_LIMIT);
     assert.equal(listed.at(-1)?.action, `a${ACTIVITY_MEMORY_LIMIT + 9}`);
     assert.ok((listed[0]?.id ?? 0) < (listed[1]?.id ?? 0));
-    assert.equal(log.list(Infinity).length, ACTIVITY_MEMORY_LIMIT);
+    assert.equal(log.list({ limit: Infinity }).length, ACTIVITY_MEMORY_LIMIT);
     await log.close();
   });
 

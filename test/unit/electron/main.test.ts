@@ -30,6 +30,8 @@ function preventable(): Prevented {
 
 class FakeApp extends EventEmitter {
   readonly quits: boolean[] = [];
+  // As an installed app: the packaged build is the one an operator runs.
+  readonly isPackaged = true;
   constructor(private readonly userData: string) {
     super();
   }
@@ -154,6 +156,7 @@ describe('electron/main.js', () => {
       webviewTag: false,
       spellcheck: false,
       disableBlinkFeatures: 'Auxclick',
+      devTools: false,
     });
   });
 

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import type { ActivityEntry, ConsoleEvent } from '../../../../core/console/contract.js';
+import { ActivityLog } from '../../../../core/console/activity-log.js';
+import {
+  ACTIVITY_PAGE_LIMIT,
+  type ActivityEntry,
+  type ConsoleEvent,
+} from '../../../../core/console/contract.js';
 import { ACTIVITY_CAPACITY, mergeActivity } from '../../../../renderer/store/activity-slice.js';
 import { createConsoleStore } from '../../../../renderer/store/console-store.js';
 import { syncWithService } from '../../../../renderer/store/sync-with-service.js';
@@ -78,6 +86,42 @@ describe('activity slice', () => {
     assert.equal(mergeActivity(current, []), current, 'nothing new: the same array');
     const many = Array.from({ length: ACTIVITY_CAPACITY }, (_, i) => entry(i + 10));
     assert.deepEqual(ids(mergeActivity(many, [entry(1)])).slice(0, 2), [10, 11]);
+  });
+
+  it('activity log bounded: loads the newest page, then older pages, with no duplicates or gaps', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'astaire-activity-pages-'));
+    // The service's own log answers the pages, as activity:list does.
+    const log = new ActivityLog(join(dir, 'activity.jsonl'), () => {});
+    try {
+      await log.load();
+      const total = 2 * ACTIVITY_PAGE_LIMIT + 37;
+      for (let i = 0; i < total; i++) log.record({ action: `a${i}`, outcome: 'info' });
+      const client = fakeClient({ 'activity:list': async (page) => log.list(page ?? {}) });
+      const store = createConsoleStore();
+      await store.getState().loadActivity(client);
+      assert.equal(store.getState().activity.length, ACTIVITY_PAGE_LIMIT, 'the newest page only');
+      assert.equal(store.getState().activity.at(-1)?.id, total);
+      assert.equal(store.getState().hasOlderActivity, true);
+      await store.getState().loadOlderActivity(client);
+      assert.equal(store.getState().hasOlderActivity, true);
+      await store.getState().loadOlderActivity(client);
+      assert.equal(store.getState().hasOlderActivity, false, 'a short page is the oldest');
+      assert.deepEqual(
+        ids(store.getState().activity),
+        Array.from({ length: total }, (_, i) => i + 1),
+      );
+      assert.deepEqual(
+        client.calls.map((call) => call.request),
+        [
+          { limit: ACTIVITY_PAGE_LIMIT },
+          { limit: ACTIVITY_PAGE_LIMIT, before: ACTIVITY_PAGE_LIMIT + 38 },
+          { limit: ACTIVITY_PAGE_LIMIT, before: 38 },
+        ],
+      );
+    } finally {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fetches the log again after a reconnect only once it was shown', async () => {

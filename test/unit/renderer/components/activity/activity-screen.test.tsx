@@ -103,6 +103,24 @@ describe('activity screen', () => {
     assert.equal(isDisabled(html, 'Export CSV'), true);
   });
 
+  it('activity log bounded: offers the older entries once every loaded one is shown', () => {
+    const more = storeWith(null);
+    more.setState({ hasOlderActivity: true });
+    const html = renderMarkup(more, <ActivityScreen />);
+    assert.equal(isDisabled(html, 'Load older entries'), false);
+    assert.match(stripTags(html), /The filter and the search cover the entries loaded so far\./);
+    const loading = storeWith(null);
+    loading.setState({ hasOlderActivity: true, isLoadingOlderActivity: true });
+    assert.equal(
+      isDisabled(renderMarkup(loading, <ActivityScreen />), 'Loading older entries…'),
+      true,
+    );
+    assert.doesNotMatch(
+      stripTags(renderMarkup(storeWith(null), <ActivityScreen />)),
+      /older entries/,
+    );
+  });
+
   it('shows why the log could not be read', () => {
     const store = storeWith(null, []);
     store.setState({
