@@ -8,6 +8,7 @@
  */
 import { toErrorPayload } from '../errors.js';
 import { formatBytes } from '../util/format-units.js';
+import { ownEntry } from '../shared/own-entry.js';
 import { namedList, NEW_SERVERS, SERVERS, shortList } from './activity-lists.js';
 import type { ActivityRecord } from './activity-log.js';
 import type {
@@ -157,7 +158,8 @@ function refusal<C extends Channel>(
   error: unknown,
   context: CallContext,
 ): ActivityRecord[] {
-  const action = REFUSED_ACTIONS[channel];
+  // Own keys only: a channel name that reached here unchecked must not find an inherited member.
+  const action = ownEntry(REFUSED_ACTIONS, channel);
   if (action === undefined) return [];
   const payload = toErrorPayload(error);
   const fields = (request ?? {}) as {
