@@ -21,7 +21,7 @@ import {
   type NodeConnector,
 } from '../../../core/transport/node-connector.js';
 import { profileConnector } from '../../../core/transport/profile-connector.js';
-import { startCutProxy, type CutProxy } from '../../support/cut-proxy.js';
+import { startTcpForwarder, type TcpForwarder } from '../../support/tcp-forwarder.js';
 import type { WriterPool } from '../../support/live-traffic.js';
 import { writeSettingsFile } from '../../support/cli-harness.js';
 import { runAstaire } from '../../support/cli-process.js';
@@ -454,7 +454,7 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
   async function targetCutTwice(
     t: TestContext,
     seedNumber: number,
-    proxy: CutProxy,
+    proxy: TcpForwarder,
     connectVia: NodeConnector,
     name: string,
   ): Promise<void> {
@@ -496,19 +496,19 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
   }
 
   it('the target’s connections cut twice mid-stream under writers: it reconnects and completes', async (t) => {
-    const proxy = await startCutProxy(target);
+    const proxy = await startTcpForwarder(target);
     const options = { timeoutMs: DEADLINE_MS, connectTimeoutMs: DEADLINE_MS };
     const throughProxy: NodeConnector = (node, purpose) =>
       node === target ? connectDirectClient(node, proxy.address, options) : connect(node, purpose);
     try {
       await targetCutTwice(t, 49, proxy, throughProxy, 'target connections cut (direct)');
     } finally {
-      await proxy.stop();
+      await proxy.close();
     }
   });
 
   it('the target lost for good mid-stream: the run fails naming it once the attempts run out', async (t) => {
-    const proxy = await startCutProxy(target);
+    const proxy = await startTcpForwarder(target);
     const options = { timeoutMs: DEADLINE_MS, connectTimeoutMs: DEADLINE_MS };
     const throughProxy: NodeConnector = (node, purpose) =>
       node === target ? connectDirectClient(node, proxy.address, options) : connect(node, purpose);
@@ -523,7 +523,7 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
           onThroughput: (_, totals) => {
             const moved = totals.find((n) => n.role === 'target')?.keys ?? 0;
             // Nothing listens at the proxy's address any more: every reconnect is refused.
-            if (lost === undefined && moved > 150) lost = proxy.stop();
+            if (lost === undefined && moved > 150) lost = proxy.close();
           },
         },
       }).run();
@@ -537,12 +537,12 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
         `it tried every attempt first:\n${notices.join('\n')}`,
       );
     } finally {
-      await proxy.stop();
+      await proxy.close();
     }
   });
 
   it('the target’s SSH tunnel cut twice mid-stream under writers: it reconnects and completes', async (t) => {
-    const proxy = await startCutProxy(target);
+    const proxy = await startTcpForwarder(target);
     const keys = makeClientKeys();
     const sshd = await startSshd(keys);
     // The tunnel to the target ends at the proxy: cutting it closes that tunnel's channel only,
@@ -564,7 +564,7 @@ describe('faults during a 3 -> 4 resize under live writers', () => {
     } finally {
       viaSsh.close();
       await sshd.stop();
-      await proxy.stop();
+      await proxy.close();
       remove();
     }
   });
