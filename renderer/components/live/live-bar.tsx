@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import type { ConsoleState } from '../../store/console-state.js';
 import { useConsoleStore } from '../console-context.js';
+import { useStoreWriter } from './use-store-writer.js';
 
 export interface BarReading {
   /** From 0 to 1; undefined while it is not known (the bar then shows it is working). */
@@ -10,8 +11,8 @@ export interface BarReading {
 }
 
 /**
- * A progress bar that follows the store without re-rendering anything, as LiveText does for
- * words: it subscribes, and sets its fill's width and its ARIA values when the reading changes.
+ * A progress bar that follows the store without re-rendering anything (see useStoreWriter): it
+ * sets its fill's width and its ARIA values when the reading changes.
  */
 export function LiveBar(props: {
   readonly reading: (state: ConsoleState) => BarReading;
@@ -21,17 +22,10 @@ export function LiveBar(props: {
   const store = useConsoleStore();
   const bar = useRef<HTMLDivElement>(null);
   const fill = useRef<HTMLSpanElement>(null);
-  // Read through a ref: callers pass an inline function (see LiveText).
-  const readingOf = useRef(props.reading);
-  readingOf.current = props.reading;
-  useEffect(() => {
-    const write = (state: ConsoleState) => {
-      if (bar.current === null || fill.current === null) return;
-      paint(bar.current, fill.current, readingOf.current(state));
-    };
-    write(store.getState());
-    return store.subscribe(write);
-  }, [store]);
+  useStoreWriter((state) => {
+    if (bar.current === null || fill.current === null) return;
+    paint(bar.current, fill.current, props.reading(state));
+  });
   const first = props.reading(store.getState());
   const percent = first.fraction === undefined ? undefined : Math.round(first.fraction * 100);
   return (
