@@ -128,14 +128,11 @@ export function JobTotals({ job }: { readonly job: JobSummary }) {
 /** The inject rule's counts over all targets: summaries once ended, running totals before. */
 function selectJobCounts(job: JobSummary) {
   return (state: ConsoleState): Record<CountName, number> => {
-    const sum: Record<CountName, number> = {
-      added: 0,
-      replaced: 0,
-      skippedNewer: 0,
-      alreadyThere: 0,
-      raced: 0,
-      vanished: 0,
-    };
+    // The counts the page shows, named once in COUNT_NAMES.
+    const sum = Object.fromEntries(COUNT_NAMES.map(([name]) => [name, 0])) as Record<
+      CountName,
+      number
+    >;
     for (const target of job.targets) {
       const counts: NodeCounters['counts'] =
         job.resyncs.find((resync) => resync.target === target)?.counts ??
